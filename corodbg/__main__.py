@@ -1,0 +1,5 @@
+"""``python -m corodbg``: the same entry point as the ``corodbg`` command."""
+
+from corodbg.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,59 @@
+"""The headless frontend: commands from ``-c``, pauses to a ``--trace`` file.
+
+Runs in the corodbg process itself, with the program's real stdin, stdout and
+stderr, so that its bytes and exit status are exactly those of ``python``.
+Pauses are written as JSON lines to the trace file (see docs/trace-format.md);
+corodbg's own messages go to stderr, prefixed ``corodbg:``.
+
+Standard library only: this module runs inside the debuggee.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import IO, Any, Dict, List, Optional
+
+from corodbg.agent.protocol import CommandError, PauseEvent, parse_command
+
+
+class ScriptedFrontend:
+    """Answers each pause with the next ``-c`` command; ``continue`` once they run out."""
+
+    def __init__(self, commands: List[str], trace: Optional[IO[str]] = None) -> None:
+        self.commands = list(commands)
+        self.trace = trace
+        self.exit_on_deadlock = True
+
+    def next_command(self, pause: PauseEvent) -> Dict[str, Any]:
+        if self.trace is not None and not getattr(self, "_written", None) is pause:
+            self._write({k: v for k, v in pause.items() if k != "output_seq"})
+            self._written = pause
+        if pause["reason"] == "deadlock" and not self.commands:
+            self._say(pause["message"])
+            raise SystemExit(1)
+        while self.commands:
+            text = self.commands.pop(0)
+            try:
+                return parse_command(text)
+            except CommandError as error:
+                self._say(f"-c {text!r}: {error}")
+        return {"cmd": "continue"}
+
+    def report_error(self, message: str) -> None:
+        self._say(message)
+
+    def on_exit(self, code: int) -> None:
+        self._write({"event": "exit", "code": code})
+        if self.trace is not None:
+            self.trace.flush()
+
+    def _write(self, message: Dict[str, Any]) -> None:
+        if self.trace is not None:
+            self.trace.write(json.dumps(message, ensure_ascii=False) + "\n")
+
+    @staticmethod
+    def _say(message: str) -> None:
+        sys.stderr.flush()
+        sys.__stderr__.write(f"corodbg: {message}\n")
+        sys.__stderr__.flush()

@@ -1,0 +1,78 @@
+"""Making the step loop the loop of ``asyncio.run``, ``new_event_loop`` and ``get_event_loop``.
+
+On 3.10-3.13 an event loop policy whose factory is ``StepLoop`` does it, and
+keeps every other behaviour of the default policy -- including the
+DeprecationWarning that ``get_event_loop()`` gives on 3.12-3.13, so that the
+program's stderr is what plain ``python`` prints. On 3.14, where
+``get_event_loop()`` no longer creates a loop, the policy creates one, so the
+seed's programs still run unchanged.
+
+Also restores ``asyncio.coroutine`` (gone since 3.11) with the meaning the old
+decorator had: a plain function becomes a generator-based coroutine that
+returns its result, yielding from it first when the result is awaitable.
+
+Standard library only: this module runs inside the debuggee.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections.abc
+import functools
+import inspect
+import sys
+import types
+from typing import Any, Callable
+
+from corodbg.agent.loop import StepLoop
+
+
+class StepLoopPolicy(asyncio.DefaultEventLoopPolicy):  # type: ignore[misc,valid-type]
+    """The default policy, making step loops."""
+
+    _loop_factory = StepLoop
+
+    if sys.version_info >= (3, 14):
+
+        def get_event_loop(self) -> asyncio.AbstractEventLoop:
+            """Create the loop on first use, as Python did before 3.14."""
+            try:
+                return super().get_event_loop()
+            except RuntimeError:
+                loop = self.new_event_loop()
+                self.set_event_loop(loop)
+                return loop
+
+
+def install_step_loop(*, virtual_time: bool = True) -> None:
+    """Make every loop asyncio creates from now on a StepLoop."""
+    StepLoop.virtual_time_default = virtual_time
+    setter = getattr(asyncio.events, "_set_event_loop_policy", None) or asyncio.set_event_loop_policy
+    setter(StepLoopPolicy())
+    if not hasattr(asyncio, "coroutine"):
+        asyncio.coroutine = legacy_coroutine  # type: ignore[attr-defined]
+
+
+def legacy_coroutine(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``asyncio.coroutine`` as it was in Python 3.10, without its debug wrapper."""
+    if inspect.iscoroutinefunction(func):
+        return func
+    if inspect.isgeneratorfunction(func):
+        coro = func
+    else:
+        @functools.wraps(func)
+        def coro(*args: Any, **kwargs: Any) -> Any:
+            result = func(*args, **kwargs)
+            if asyncio.isfuture(result) or inspect.isgenerator(result):
+                result = yield from result
+            else:
+                await_method = getattr(result, "__await__", None)
+                if await_method is not None and isinstance(result, collections.abc.Awaitable):
+                    result = yield from await_method()
+            return result
+
+    wrapper = types.coroutine(coro)
+    marker = getattr(asyncio.coroutines, "_is_coroutine", None)
+    if marker is not None:
+        wrapper._is_coroutine = marker  # type: ignore[attr-defined]
+    return wrapper

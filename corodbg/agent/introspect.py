@@ -1,0 +1,302 @@
+"""Reading the state of a paused program into plain data: ready queue, tasks, await chains.
+
+Nothing here changes the program's state: an exception is read from
+``task._exception``, never through ``task.exception()``, which would mark it
+retrieved and silence asyncio's "Task exception was never retrieved".
+
+Standard library only: this module runs inside the debuggee.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import inspect
+import linecache
+import types
+from typing import Any, Dict, Iterable, List, Optional, Tuple
+
+from corodbg.agent.protocol import FrameInfo, Location, ReadyItem, TaskInfo
+from corodbg.agent.saferepr import safe_repr
+from corodbg.agent.usercode import display_path, is_user_file
+
+MAX_LOCALS = 40
+MAX_CHAIN = 64
+_SHORT = 24
+
+
+# -- await chains ---------------------------------------------------------------
+
+def _awaited_by(obj: Any) -> Any:
+    """What a suspended coroutine, generator or async generator is waiting on."""
+    for attribute in ("cr_await", "gi_yieldfrom", "ag_await"):
+        if hasattr(obj, attribute):
+            return getattr(obj, attribute)
+    # coroutine_wrapper (from __await__()), FutureIter, async_generator_asend:
+    # they hide their target, but the garbage collector knows it.
+    if type(obj).__name__ in ("coroutine_wrapper", "FutureIter", "async_generator_asend",
+                              "async_generator_athrow", "_GeneratorWrapper"):
+        for referent in gc.get_referents(obj):
+            if isinstance(referent, (types.CoroutineType, types.GeneratorType,
+                                     types.AsyncGeneratorType, asyncio.Future)):
+                return referent
+    return None
+
+
+def await_chain(coro: Any) -> List[Any]:
+    """The chain of awaitables from a task's coroutine down to what it waits on, outermost first."""
+    chain: List[Any] = []
+    seen = set()
+    obj = coro
+    while obj is not None and id(obj) not in seen and len(chain) < MAX_CHAIN:
+        seen.add(id(obj))
+        chain.append(obj)
+        if isinstance(obj, asyncio.Future):
+            break
+        obj = _awaited_by(obj)
+    return chain
+
+
+def _frame_of(obj: Any) -> Optional[types.FrameType]:
+    for attribute in ("cr_frame", "gi_frame", "ag_frame"):
+        frame = getattr(obj, attribute, None)
+        if frame is not None:
+            return frame
+    return None
+
+
+def qualname(code: types.CodeType) -> str:
+    return getattr(code, "co_qualname", code.co_name)
+
+
+def frame_info(frame: types.FrameType, *, with_locals: bool = True) -> FrameInfo:
+    code = frame.f_code
+    user = is_user_file(code.co_filename)
+    line = frame.f_lineno or code.co_firstlineno
+    return {
+        "function": qualname(code),
+        "file": display_path(code.co_filename),
+        "line": line,
+        "source": linecache.getline(code.co_filename, line).strip(),
+        "locals": frame_locals(frame) if (with_locals and user) else {},
+        "user": user,
+    }
+
+
+def frame_locals(frame: types.FrameType) -> Dict[str, str]:
+    result: Dict[str, str] = {}
+    try:
+        items = list(frame.f_locals.items())
+    except Exception:
+        return result
+    for name, value in items[:MAX_LOCALS]:
+        result[str(name)] = safe_repr(value)
+    return result
+
+
+def call_description(frame: types.FrameType) -> str:
+    """``sleep(1)``, ``Queue.get()``: a frame shown as the call that made it."""
+    code = frame.f_code
+    names = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
+    shown = []
+    try:
+        values = frame.f_locals
+    except Exception:
+        values = {}
+    for name in names:
+        if name in ("self", "cls") or name not in values or values[name] is None:
+            continue
+        text = safe_repr(values[name])
+        shown.append(text if len(text) <= _SHORT else text[: _SHORT - 3] + "...")
+        if len(shown) == 2:
+            break
+    return f"{qualname(code)}({', '.join(shown)})"
+
+
+def coroutine_label(coro: Any) -> str:
+    """``outer()``: a coroutine named by its function."""
+    name = getattr(coro, "__qualname__", None) or type(coro).__name__
+    return f"{name}()"
+
+
+def chain_frames(chain: Iterable[Any], *, with_locals: bool = True) -> List[FrameInfo]:
+    frames = []
+    for obj in chain:
+        frame = _frame_of(obj)
+        if frame is not None:
+            frames.append(frame_info(frame, with_locals=with_locals))
+    return frames
+
+
+def awaiting_description(chain: List[Any]) -> Optional[str]:
+    """What a suspended chain waits on, named for a person: the first library call
+    below the user's frames (``sleep(1)``, ``Queue.get()``), else the future."""
+    last_user = -1
+    for position, obj in enumerate(chain):
+        frame = _frame_of(obj)
+        if frame is not None and is_user_file(frame.f_code.co_filename):
+            last_user = position
+    for obj in chain[last_user + 1:]:
+        frame = _frame_of(obj)
+        if frame is not None:
+            return call_description(frame)
+        if isinstance(obj, asyncio.Future):
+            return future_description(obj)
+    return None
+
+
+def future_description(future: asyncio.Future) -> str:
+    kind = type(future).__name__
+    if isinstance(future, asyncio.Task):
+        return f"{future.get_name()} {coroutine_label(future.get_coro())}"
+    state = "done" if future.done() else "pending"
+    return f"{kind} ({state})"
+
+
+# -- tasks ----------------------------------------------------------------------
+
+def task_of_callback(callback: Any) -> Optional[asyncio.Task]:
+    """The task a ready handle steps or wakes (C TaskStepMethWrapper, task_wakeup, bound methods)."""
+    owner = getattr(callback, "__self__", None)
+    return owner if isinstance(owner, asyncio.Task) else None
+
+
+def _waiting_tasks(future: Any) -> List[asyncio.Task]:
+    """The tasks a future will wake when it is done."""
+    tasks = []
+    for entry in getattr(future, "_callbacks", None) or ():
+        callback = entry[0] if isinstance(entry, tuple) else entry
+        task = task_of_callback(callback)
+        if task is not None:
+            tasks.append(task)
+    return tasks
+
+
+def _coroutine_started(coro: Any) -> bool:
+    try:
+        if inspect.iscoroutine(coro):
+            return inspect.getcoroutinestate(coro) != inspect.CORO_CREATED
+        if inspect.isgenerator(coro):
+            return inspect.getgeneratorstate(coro) != inspect.GEN_CREATED
+    except Exception:
+        pass
+    return True
+
+
+def is_housekeeping_task(task: asyncio.Task) -> bool:
+    """asyncio's own tasks: ``asyncio.run``'s shutdown of async generators and executors."""
+    code = getattr(task.get_coro(), "cr_code", None)
+    return code is not None and not is_user_file(code.co_filename) and code.co_name.startswith("shutdown_")
+
+
+def describe_handle(handle: asyncio.Handle, index: int) -> ReadyItem:
+    """One ready handle as a ReadyItem, with a line a person can read."""
+    callback = handle._callback
+    args = handle._args or ()
+    name = getattr(callback, "__name__", "") or type(callback).__name__
+    task = task_of_callback(callback)
+    item: ReadyItem = {
+        "index": index, "kind": "callback", "action": "callback", "task": None,
+        "coroutine": None, "description": "", "housekeeping": False,
+    }
+    if task is not None:
+        coro = task.get_coro()
+        label = f"{task.get_name()} {coroutine_label(coro)}"
+        item.update(kind="task", task=task.get_name(), coroutine=coroutine_label(coro),
+                    housekeeping=is_housekeeping_task(task))
+        if "wakeup" in name:
+            waited = awaiting_description(await_chain(coro)) or "future"
+            item.update(action="wakeup", description=f"wake {label}: {waited} done")
+        elif getattr(task, "_must_cancel", False):
+            item.update(action="cancel", description=f"{label}: throw CancelledError")
+        elif not _coroutine_started(coro):
+            item.update(action="start", description=f"{label}: start")
+        else:
+            item.update(action="resume", description=f"{label}: resume")
+        return item
+    if name == "_set_result_unless_cancelled" and args:
+        waiters = _waiting_tasks(args[0])
+        who = ", ".join(f"{t.get_name()} {coroutine_label(t.get_coro())}" for t in waiters) or "nobody"
+        item.update(action="timer", description=f"timer: sleep done, wakes {who}",
+                    task=waiters[0].get_name() if waiters else None)
+        return item
+    if name == "_run_until_complete_cb":
+        item.update(action="housekeeping", housekeeping=True,
+                    description="stop the loop: run_until_complete's future is done")
+        return item
+    qual = getattr(callback, "__qualname__", name)
+    shown = ", ".join(safe_repr(a)[:_SHORT] for a in args[:2])
+    item["description"] = f"{qual}({shown})"
+    return item
+
+
+def ready_items(loop: asyncio.AbstractEventLoop, limit: int = 1000) -> List[ReadyItem]:
+    items = []
+    for position, handle in enumerate(list(loop._ready)[:limit]):  # type: ignore[attr-defined]
+        if handle._cancelled:
+            continue
+        items.append(describe_handle(handle, position + 1))
+    return items
+
+
+def _result_text(task: asyncio.Task) -> Tuple[Optional[str], Optional[str], str]:
+    """(result, exception, state) of a done task, without marking its exception retrieved."""
+    if task.cancelled():
+        return None, "CancelledError", "cancelled"
+    exception = getattr(task, "_exception", None)
+    if exception is not None:
+        return None, f"{type(exception).__name__}: {safe_repr(str(exception))[1:-1]}".rstrip(": "), "failed"
+    return safe_repr(getattr(task, "_result", None)), None, "done"
+
+
+def task_info(task: asyncio.Task, *, task_id: int, ready_tasks: Dict[int, str],
+              running: Optional[asyncio.Task], running_frame: Optional[types.FrameType]) -> TaskInfo:
+    coro = task.get_coro()
+    info: TaskInfo = {
+        "id": task_id, "name": task.get_name(), "coroutine": coroutine_label(coro),
+        "state": "waiting", "frames": [], "awaiting": None, "result": None, "exception": None,
+    }
+    if task.done():
+        info["result"], info["exception"], info["state"] = _result_text(task)
+        return info
+    if task is running and running_frame is not None:
+        info["state"] = "running"
+        info["frames"] = running_frames(coro, running_frame)
+        return info
+    chain = await_chain(coro)
+    info["frames"] = chain_frames(chain)
+    if id(task) in ready_tasks:
+        info["state"] = "ready"
+        info["awaiting"] = ready_tasks[id(task)]
+    else:
+        info["awaiting"] = awaiting_description(chain)
+    return info
+
+
+def running_frames(coro: Any, frame: types.FrameType) -> List[FrameInfo]:
+    """The frames of a task that is executing: from its coroutine's frame down to ``frame``."""
+    top = _frame_of(coro)
+    stack = []
+    current: Optional[types.FrameType] = frame
+    while current is not None:
+        stack.append(current)
+        if current is top:
+            break
+        current = current.f_back
+    if not stack or stack[-1] is not top:
+        stack = [frame]
+    return [frame_info(f) for f in reversed(stack)]
+
+
+def location_of(frame: types.FrameType) -> Location:
+    code = frame.f_code
+    return {"file": display_path(code.co_filename), "line": frame.f_lineno or code.co_firstlineno,
+            "function": qualname(code)}
+
+
+def first_user_location(frames: List[FrameInfo]) -> Optional[Location]:
+    """The innermost user frame of an await chain, as a Location."""
+    for frame in reversed(frames):
+        if frame["user"]:
+            return {"file": frame["file"], "line": frame["line"], "function": frame["function"]}
+    return None

@@ -1,0 +1,53 @@
+"""Running a program under the debugger: the glue between runner, debugger and a frontend.
+
+Standard library only: this module runs inside the debuggee.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from typing import IO, List, Optional
+
+from corodbg.agent.debugger import Debugger, Frontend
+from corodbg.agent.install import install_step_loop
+from corodbg.agent.runner import Outcome, Target, run_target
+
+
+def debug_program(target: Target, frontend: Frontend, *, pause_at_start: bool = True,
+                  virtual_time: bool = True) -> Outcome:
+    """Run ``target`` on the step loop, reporting pauses to ``frontend``."""
+    install_step_loop(virtual_time=virtual_time)
+    debugger = Debugger(frontend, pause_at_start=pause_at_start)
+    debugger.attach()
+    try:
+        outcome = run_target(target)
+    finally:
+        debugger.tracer.stop()
+    try:
+        sys.stdout.flush()
+    except Exception:
+        pass
+    if not outcome.quit:
+        debugger.finish(outcome.code)
+    debugger.detach()
+    return outcome
+
+
+def run_headless(target: Target, commands: List[str], trace: Optional[IO[str]], *,
+                 virtual_time: bool = True) -> int:
+    """``corodbg --headless``: the program's stdio and exit status, as with ``python``."""
+    from corodbg.agent.headless import ScriptedFrontend
+
+    frontend = ScriptedFrontend(commands, trace)
+    outcome = debug_program(target, frontend, pause_at_start=bool(commands or trace),
+                            virtual_time=virtual_time)
+    if outcome.interrupted:
+        try:
+            sys.stdout.flush()
+        except Exception:
+            pass
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGINT)
+    return outcome.code

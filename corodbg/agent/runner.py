@@ -1,0 +1,103 @@
+"""Running the user's program as ``python SCRIPT`` or ``python -m MODULE`` would.
+
+Sets ``sys.argv`` and ``sys.path[0]`` the way the interpreter does, runs the
+code as ``__main__``, and turns however it ended into an exit status: a
+traceback printed without corodbg's own frames, ``SystemExit``'s code, or the
+message of ``sys.exit("...")``.
+
+Standard library only: this module runs inside the debuggee.
+"""
+
+from __future__ import annotations
+
+import os
+import runpy
+import sys
+import types
+from dataclasses import dataclass, field
+from typing import List, Optional
+
+from corodbg.agent.debugger import QuitRequested
+
+_OWN_FILES = (os.path.dirname(os.path.abspath(__file__)) + os.sep, )
+
+
+@dataclass
+class Target:
+    """What to run: a script path or a module name, with its arguments."""
+
+    path_or_module: str
+    args: List[str] = field(default_factory=list)
+    is_module: bool = False
+
+    @property
+    def display(self) -> str:
+        return f"-m {self.path_or_module}" if self.is_module else self.path_or_module
+
+
+@dataclass
+class Outcome:
+    """How the program ended."""
+
+    code: int
+    quit: bool = False
+    interrupted: bool = False
+
+
+def run_target(target: Target) -> Outcome:
+    """Run the program to its end; print what ``python`` would print for how it ended."""
+    if target.is_module:
+        sys.argv = [target.path_or_module, *target.args]
+        sys.path[0] = os.getcwd()
+    else:
+        path = os.path.abspath(target.path_or_module)
+        sys.argv = [target.path_or_module, *target.args]
+        sys.path[0] = os.path.dirname(path)
+    try:
+        if target.is_module:
+            runpy.run_module(target.path_or_module, run_name="__main__", alter_sys=True)
+        else:
+            runpy.run_path(os.path.abspath(target.path_or_module), run_name="__main__")
+    except QuitRequested:
+        return Outcome(code=0, quit=True)
+    except SystemExit as exit_:
+        return Outcome(code=exit_status(exit_))
+    except KeyboardInterrupt as error:
+        print_traceback(error)
+        return Outcome(code=130, interrupted=True)
+    except BaseException as error:  # the program's own exception: report it as python does
+        print_traceback(error)
+        return Outcome(code=1)
+    return Outcome(code=0)
+
+
+def exit_status(exit_: SystemExit) -> int:
+    """The status ``python`` exits with for this SystemExit, printing its message if any."""
+    code = exit_.code
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    try:
+        sys.stderr.write(f"{code}\n")
+        sys.stderr.flush()
+    except Exception:
+        pass
+    return 1
+
+
+def print_traceback(error: BaseException) -> None:
+    """Print ``error`` through ``sys.excepthook`` with corodbg's and runpy's frames removed."""
+    sys.excepthook(type(error), error, user_traceback(error.__traceback__))
+
+
+def user_traceback(tb: Optional[types.TracebackType]) -> Optional[types.TracebackType]:
+    """Drop the leading frames that belong to corodbg or runpy, not to the program."""
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.startswith(_OWN_FILES) or os.path.basename(filename) == "runpy.py" \
+                or filename.startswith("<frozen runpy>"):
+            tb = tb.tb_next
+            continue
+        break
+    return tb

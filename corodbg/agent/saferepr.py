@@ -1,0 +1,91 @@
+"""SafeRepr: a repr of any object that never raises, bounded in length and in time.
+
+Debuggers are used on broken programs: a ``__repr__`` may raise, loop, take
+seconds or return megabytes. SafeRepr truncates, replaces failures with a
+placeholder, strips memory addresses (so screens are reproducible), and on the
+main thread stops a repr that runs longer than its time budget.
+
+Standard library only: this module runs inside the debuggee.
+"""
+
+from __future__ import annotations
+
+import re
+import reprlib
+import signal
+import threading
+from typing import Any, Iterator
+from contextlib import contextmanager
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+class _ReprTimeout(Exception):
+    """Raised inside a repr that ran past its time budget."""
+
+
+class SafeRepr(reprlib.Repr):
+    """reprlib with failures caught, addresses removed and a time budget."""
+
+    def __init__(self, max_length: int = 120, time_budget: float = 0.2) -> None:
+        super().__init__()
+        self.maxstring = max_length
+        self.maxother = max_length
+        self.maxlong = 40
+        self.maxlevel = 3
+        self.max_length = max_length
+        self.time_budget = time_budget
+
+    def repr_instance(self, obj: Any, level: int) -> str:
+        try:
+            text = repr(obj)
+        except _ReprTimeout:
+            raise
+        except BaseException as error:  # a repr may raise anything, even SystemExit
+            return f"<repr of {type(obj).__name__} failed: {type(error).__name__}>"
+        if not isinstance(text, str):
+            return f"<repr of {type(obj).__name__} failed: not a str>"
+        if len(text) > self.maxother:
+            text = text[: self.maxother - 3] + "..."
+        return text
+
+    def __call__(self, obj: Any) -> str:
+        try:
+            with _time_limit(self.time_budget):
+                text = self.repr(obj)
+        except _ReprTimeout:
+            return f"<repr of {type(obj).__name__} timed out>"
+        except BaseException as error:
+            return f"<repr of {type(obj).__name__} failed: {type(error).__name__}>"
+        text = _ADDRESS.sub("", text)
+        if len(text) > self.max_length:
+            text = text[: self.max_length - 3] + "..."
+        return text
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise _ReprTimeout in the main thread after ``seconds``; elsewhere, no limit."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise _ReprTimeout()
+
+    try:
+        previous = signal.signal(signal.SIGALRM, expire)
+    except (ValueError, OSError):
+        yield
+        return
+    old_timer = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if old_timer[0]:
+            signal.setitimer(signal.ITIMER_REAL, *old_timer)
+
+
+safe_repr = SafeRepr()

@@ -1,0 +1,165 @@
+"""The ``corodbg`` command line.
+
+    corodbg [options] SCRIPT [ARGS...]
+    corodbg [options] -m MODULE [ARGS...]
+
+Options end at the script (or at ``-m MODULE``): everything after belongs to
+the program, as with ``python``. Bad input gets one line on stderr and exit
+status 2, never a traceback. The UI (Textual) is imported only when it is used,
+so ``--headless`` starts as fast as the standard library allows.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import List, Optional, Sequence
+
+from corodbg import __version__
+from corodbg.agent.runner import Target
+
+USAGE = """\
+usage: corodbg [options] SCRIPT [ARGS...]
+       corodbg [options] -m MODULE [ARGS...]
+
+A step debugger for Python coroutines: the program starts paused before its
+event loop runs anything.
+
+options:
+  --headless       no UI: run with the program's own stdin, stdout, stderr and
+                   exit status; pauses are answered by -c commands
+  -c CMD           a debugger command for the next pause (repeatable, in order;
+                   when they run out the program continues to its end):
+                   send [N], step, continue, quit
+  --trace FILE     write each pause as a JSON line to FILE (docs/trace-format.md)
+  --real-time      use the monotonic clock instead of the virtual one
+  --stdin FILE     the program's stdin in the UI (default: the null device)
+  --version        print the version and exit
+  -h, --help       show this help and exit
+"""
+
+
+class UsageError(Exception):
+    """A bad command line; the message is the one line the user sees."""
+
+
+@dataclass
+class Options:
+    target: Target
+    headless: bool = False
+    commands: List[str] = field(default_factory=list)
+    trace: Optional[str] = None
+    real_time: bool = False
+    stdin: Optional[str] = None
+
+
+def parse_args(argv: Sequence[str]) -> Options:
+    """Parse corodbg's options up to the program to debug."""
+    args = list(argv)
+    headless = real_time = False
+    commands: List[str] = []
+    trace = stdin = None
+    while args:
+        word = args.pop(0)
+        if word in ("-h", "--help"):
+            sys.stdout.write(USAGE)
+            raise SystemExit(0)
+        if word == "--version":
+            print(f"corodbg {__version__}")
+            raise SystemExit(0)
+        if word == "--headless":
+            headless = True
+        elif word == "--real-time":
+            real_time = True
+        elif word in ("-c", "--trace", "--stdin") or word.startswith(("--trace=", "--stdin=")):
+            name, _, value = word.partition("=")
+            if not value:
+                if not args:
+                    raise UsageError(f"option {name} needs a value")
+                value = args.pop(0)
+            if name == "-c":
+                commands.append(value)
+            elif name == "--trace":
+                trace = value
+            else:
+                stdin = value
+        elif word == "-m" or (word.startswith("-m") and len(word) > 2):
+            module = word[2:] or (args.pop(0) if args else "")
+            if not module:
+                raise UsageError("option -m needs a module name")
+            check_module(module)
+            return Options(Target(module, args, is_module=True), headless, commands, trace, real_time, stdin)
+        elif word == "--":
+            if not args:
+                raise UsageError("no script given (see corodbg --help)")
+            word = args.pop(0)
+            check_script(word)
+            return Options(Target(word, args), headless, commands, trace, real_time, stdin)
+        elif word.startswith("-") and word != "-":
+            raise UsageError(f"unknown option {word} (see corodbg --help)")
+        else:
+            check_script(word)
+            return Options(Target(word, args), headless, commands, trace, real_time, stdin)
+    raise UsageError("no script given (see corodbg --help)")
+
+
+def check_script(path: str) -> None:
+    if path == "-":
+        raise UsageError("reading the program from stdin is not supported; give a script path")
+    if not os.path.exists(path):
+        raise UsageError(f"no such file: {path}")
+    if os.path.isdir(path):
+        raise UsageError(f"{path} is a directory, not a Python script")
+    try:
+        with open(path, "rb") as file:
+            head = file.read(65536)
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror}") from None
+    if b"\0" in head:
+        raise UsageError(f"{path} is not a Python script (it holds binary data)")
+
+
+def check_module(name: str) -> None:
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError) as error:
+        raise UsageError(f"no module named {name!r} ({error})") from None
+    if spec is None:
+        raise UsageError(f"no module named {name!r}")
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    try:
+        options = parse_args(sys.argv[1:] if argv is None else argv)
+        if options.trace is not None:
+            trace_dir = os.path.dirname(os.path.abspath(options.trace))
+            if not os.path.isdir(trace_dir):
+                raise UsageError(f"cannot write the trace: no such directory {trace_dir}")
+    except UsageError as error:
+        sys.stderr.write(f"corodbg: {error}\n")
+        return 2
+    if options.headless:
+        return run_headless(options)
+    return run_ui(options)
+
+
+def run_headless(options: Options) -> int:
+    from corodbg.agent.main import run_headless as run
+
+    trace = open(options.trace, "w", encoding="utf-8") if options.trace else None
+    try:
+        return run(options.target, options.commands, trace, virtual_time=not options.real_time)
+    finally:
+        if trace is not None:
+            trace.close()
+
+
+def run_ui(options: Options) -> int:
+    try:
+        from corodbg.ui.app import run_app
+    except ImportError as error:
+        sys.stderr.write(f"corodbg: the UI is not available ({error}); use --headless\n")
+        return 2
+    return run_app(options)
