@@ -64,6 +64,7 @@ class Debugger:
         self.pending_log: Optional[Dict[str, Any]] = None
         self.lines_in_handle = 0
         self.pausing = False
+        self.pause_requested = False
         self.task_ids: "weakref.WeakKeyDictionary[asyncio.Task, int]" = weakref.WeakKeyDictionary()
         self.next_task_id = 1
 
@@ -100,6 +101,8 @@ class Debugger:
     def before_step(self, loop: StepLoop) -> int:
         if not loop.started and self.mode in (START, SEND):
             self._pause(START, loop)
+        elif self.pause_requested:
+            self._pause("pause", loop)
         elif self.mode == SEND and not self._only_housekeeping_ahead(loop):
             self._pause(SEND, loop)
         index, self.pick = self.pick, 0
@@ -140,10 +143,28 @@ class Debugger:
 
     def _on_line(self, frame: types.FrameType) -> None:
         self.lines_in_handle += 1
-        if self.mode == STEP:
+        if self.mode == STEP or self.pause_requested:
             loop = self.loop
             task = asyncio.current_task(loop) if loop is not None and loop.is_running() else None
-            self._pause(STEP, loop, frame=frame, task=task)
+            self._pause("pause" if self.pause_requested else STEP, loop, frame=frame, task=task)
+
+    # -- pause requests (from the UI, while the program runs) ---------------------
+
+    def request_pause(self) -> None:
+        """Pause before the next handle or at the next user line. Safe from any thread."""
+        if self.pausing:
+            return
+        self.pause_requested = True
+        loop = self.loop
+        if loop is not None:
+            loop.observe_steps = True
+            if loop.is_running():
+                loop._write_to_self()  # wake a loop blocked on its selector
+
+    def interrupt(self, frame: Optional[types.FrameType]) -> None:
+        """On the main thread (a signal): a step that never returns pauses at its next user line."""
+        if self.pause_requested and not self.pausing:
+            self.tracer.start(frame)
 
     # -- the end -------------------------------------------------------------------
 
@@ -164,6 +185,7 @@ class Debugger:
                location: Optional[Dict[str, Any]] = None) -> None:
         """Report a pause and wait for the command that resumes."""
         self.pausing = True
+        self.pause_requested = False
         self.tracer.muted = True
         try:
             event = self.pause_event(reason, loop, frame=frame, task=task, message=message, location=location)

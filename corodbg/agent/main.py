@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from typing import IO, List, Optional
+from typing import IO, Callable, List, Optional
 
 from corodbg.agent.debugger import Debugger, Frontend
 from corodbg.agent.install import install_step_loop
@@ -16,11 +16,14 @@ from corodbg.agent.runner import Outcome, Target, run_target
 
 
 def debug_program(target: Target, frontend: Frontend, *, pause_at_start: bool = True,
-                  virtual_time: bool = True) -> Outcome:
+                  virtual_time: bool = True,
+                  on_debugger: Optional[Callable[[Debugger], None]] = None) -> Outcome:
     """Run ``target`` on the step loop, reporting pauses to ``frontend``."""
     install_step_loop(virtual_time=virtual_time)
     debugger = Debugger(frontend, pause_at_start=pause_at_start)
     debugger.attach()
+    if on_debugger is not None:
+        on_debugger(debugger)
     try:
         outcome = run_target(target)
     finally:

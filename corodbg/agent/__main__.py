@@ -1,0 +1,106 @@
+"""``python -m corodbg.agent``: the child process that runs the program for the UI.
+
+    python -m corodbg.agent --commands FD --events FD [--real-time] (SCRIPT | -m MODULE) [ARGS...]
+
+Started by ``corodbg.session``, never by hand. Standard library only.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import traceback
+from typing import List
+
+
+def _undo_path_injection() -> None:
+    """The session put corodbg on PYTHONPATH; the program must not see that."""
+    added = os.environ.pop("CORODBG_ADDED_PATH", None)
+    if added is None:
+        return
+    if os.environ.pop("CORODBG_NO_PYTHONPATH", None):
+        os.environ.pop("PYTHONPATH", None)
+    else:
+        parts = os.environ.get("PYTHONPATH", "").split(os.pathsep)
+        os.environ["PYTHONPATH"] = os.pathsep.join(parts[1:])
+    # corodbg itself is imported by now; keep it importable only where it is installed.
+    if added in sys.path[1:]:
+        sys.path.remove(added)
+
+
+def main(argv: List[str]) -> int:
+    _undo_path_injection()
+    args = list(argv)
+    commands_fd = events_fd = -1
+    virtual_time = True
+    while args and args[0].startswith("--"):
+        option = args.pop(0)
+        if option == "--commands":
+            commands_fd = int(args.pop(0))
+        elif option == "--events":
+            events_fd = int(args.pop(0))
+        elif option == "--real-time":
+            virtual_time = False
+        elif option == "--":
+            break
+    is_module = bool(args) and args[0] == "-m"
+    if is_module:
+        args.pop(0)
+    if commands_fd < 0 or events_fd < 0 or not args:
+        sys.stderr.write("corodbg.agent: started without its pipes; run corodbg instead\n")
+        return 2
+
+    from corodbg.agent.channel import Channel, ChannelFrontend, OutputCapture
+    from corodbg.agent.debugger import Debugger
+    from corodbg.agent.main import debug_program
+    from corodbg.agent.runner import Target
+
+    agent_stderr = os.fdopen(os.dup(2), "w")
+    channel = Channel(commands_fd, events_fd)
+    OutputCapture(channel).install()
+    frontend = ChannelFrontend(channel)
+    debugger_box: List[Debugger] = []
+
+    def on_pause_request() -> None:
+        if not debugger_box:
+            return
+        debugger = debugger_box[0]
+        debugger.request_pause()
+        # A step that never returns gets no chance to look at the flag: interrupt it.
+        timer = threading.Timer(0.25, _interrupt_if_still_running, (debugger,))
+        timer.daemon = True
+        timer.start()
+
+    def on_sigint(signum: int, frame: object) -> None:
+        if debugger_box:
+            debugger_box[0].interrupt(frame)  # type: ignore[arg-type]
+
+    signal.signal(signal.SIGINT, on_sigint)
+    channel.on_pause_request = on_pause_request
+    channel.start_reader()
+    channel.send({"event": "hello", "python": sys.version.split()[0], "target": " ".join(args)})
+    target = Target(args[0], args[1:], is_module=is_module)
+    try:
+        outcome = debug_program(target, frontend, virtual_time=virtual_time, on_debugger=debugger_box.append)
+    except BaseException:
+        agent_stderr.write("corodbg: internal error in the agent:\n" + traceback.format_exc())
+        agent_stderr.flush()
+        return 70
+    return outcome.code
+
+
+def _interrupt_if_still_running(debugger: object) -> None:
+    if getattr(debugger, "pause_requested", False) and not getattr(debugger, "pausing", False):
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)  # type: ignore[arg-type]
+
+
+if __name__ == "__main__":
+    code = main(sys.argv[1:])
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except Exception:
+        pass
+    sys.exit(code)
