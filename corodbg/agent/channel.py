@@ -31,6 +31,7 @@ from typing import Any, Callable, Dict, List, Optional
 from corodbg.agent.protocol import decode, encode
 
 CHUNK = 65536
+FLUSH_INTERVAL = 0.02  # seconds output may wait to be sent with the next writes
 
 
 class Channel:
@@ -44,13 +45,43 @@ class Channel:
         self.on_pause_request: Optional[Callable[[], None]] = None
         self.closed = False
         self.capture: Optional[OutputCapture] = None
+        self._pending_stream: Optional[str] = None
+        self._pending_text: List[str] = []
+        self._pending_size = 0
 
     def send(self, message: Dict[str, Any]) -> None:
+        """Send an event, after all the output written before it."""
         data = encode(message)
         with self.lock:
-            if self.capture is not None and message.get("event") != "output":
+            if self.capture is not None:
                 self.capture.drain()
+            self.flush_output()
             self._write(data)
+
+    def send_output(self, stream: str, text: str) -> None:
+        """Queue output; consecutive writes to one stream travel as one event.
+
+        Each print() is two writes; a million lines would be two million events.
+        Queued output is sent before any other event, when it grows past
+        ``CHUNK``, and every few milliseconds by the forwarder thread.
+        """
+        with self.lock:
+            if self._pending_stream != stream:
+                self.flush_output()
+                self._pending_stream = stream
+            self._pending_text.append(text)
+            self._pending_size += len(text)
+            if self._pending_size >= CHUNK:
+                self.flush_output()
+
+    def flush_output(self) -> None:
+        with self.lock:
+            if not self._pending_text:
+                return
+            message = {"event": "output", "stream": self._pending_stream, "data": "".join(self._pending_text)}
+            self._pending_text = []
+            self._pending_size = 0
+            self._write(encode(message))
 
     def _write(self, data: bytes) -> None:
         view = memoryview(data)
@@ -128,7 +159,7 @@ class OutputCapture:
     def emit(self, stream: str, data: bytes, final: bool = False) -> None:
         text = self.decoders[stream].decode(data, final)
         if text:
-            self.channel.send({"event": "output", "stream": stream, "data": text})
+            self.channel.send_output(stream, text)
 
     def drain(self) -> None:
         """Forward whatever the descriptors hold now (called before each event)."""
@@ -149,13 +180,14 @@ class OutputCapture:
         fds = list(self.pipes)
         while True:
             try:
-                readable, _, _ = select.select(fds, [], [])
+                readable, _, _ = select.select(fds, [], [], FLUSH_INTERVAL)
             except InterruptedError:
                 continue
             except OSError:
                 return
             if readable:
                 self.drain()
+            self.channel.flush_output()
 
 
 class _ChannelRaw(io.RawIOBase):
