@@ -1,0 +1,142 @@
+"""The session API, driven headlessly: child process, pipe, events in order."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+from pathlib import Path
+from typing import Any, Dict, List
+
+from corodbg.agent.runner import Target
+from corodbg.session import Session
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "samples"
+PROGRAMS = Path(__file__).parent / "sessions"
+
+
+def run(coro: Any) -> Any:
+    return asyncio.run(asyncio.wait_for(coro, 30))
+
+
+async def collect(session: Session, commands: List[str]) -> List[Dict[str, Any]]:
+    """Answer each pause with the next command (then continue); return every event."""
+    events = []
+    while True:
+        event = await session.next_event()
+        events.append(event)
+        if event["event"] == "pause":
+            await session.command(commands.pop(0) if commands else "continue")
+        if event["event"] == "terminated":
+            return events
+
+
+def test_session_opens_paused_at_start_before_anything_ran() -> None:
+    async def scenario() -> Dict[str, Any]:
+        session = Session(Target("chain.py"), cwd=str(SAMPLES))
+        await session.start()
+        try:
+            pause = await session.wait_for("pause")
+            assert session.state == "paused"
+            return pause
+        finally:
+            await session.close()
+
+    pause = run(scenario())
+    assert pause["reason"] == "start"
+    assert pause["step"] == 0
+    assert [item["description"] for item in pause["ready"]] == ["Task-1 outer(): start"]
+    assert pause["tasks"][0]["state"] == "ready"
+
+
+def test_output_arrives_between_the_pauses_it_happened_between() -> None:
+    async def scenario() -> List[Dict[str, Any]]:
+        session = Session(Target("chain.py"), cwd=str(SAMPLES))
+        await session.start()
+        try:
+            return await collect(session, ["step", "step", "step"])
+        finally:
+            await session.close()
+
+    events = run(scenario())
+    kinds = [(e["event"], e.get("reason") or e.get("data")) for e in events
+             if e["event"] == "pause" or (e["event"] == "output" and e["stream"] == "stdout")]
+    # start, outer:5, then "in outer" is printed by line 5, then the pause at outer:6
+    assert kinds[:4] == [("pause", "start"), ("pause", "step"), ("output", "in outer\n"), ("pause", "step")]
+    output = "".join(e["data"] for e in events if e["event"] == "output")
+    assert output.endswith("return value: ('result1', 'result2 derived from result1')\n")
+    assert events[-1]["event"] == "terminated" and events[-1]["exit_code"] == 0
+    assert any(e["event"] == "exit" and e["code"] == 0 for e in events)
+
+
+def test_stdout_and_stderr_keep_their_order_and_streams() -> None:
+    async def scenario() -> List[Dict[str, Any]]:
+        session = Session(Target("mixed_output.py"), cwd=str(PROGRAMS))
+        await session.start()
+        try:
+            return await collect(session, [])
+        finally:
+            await session.close()
+
+    events = run(scenario())
+    pieces = [(e["stream"], e["data"]) for e in events if e["event"] == "output"]
+    lines = []
+    for stream, data in pieces:
+        lines += [(stream, line) for line in data.splitlines()]
+    assert lines == [("stdout", "out 0"), ("stderr", "err 0"), ("stdout", "out 1"), ("stderr", "err 1"),
+                     ("stdout", "out 2"), ("stderr", "err 2")]
+
+
+def test_pause_interrupts_a_step_that_never_returns_and_close_ends_its_children() -> None:
+    async def scenario() -> Dict[str, Any]:
+        session = Session(Target("spin.py"), cwd=str(PROGRAMS))
+        await session.start()
+        await session.wait_for("pause")
+        await session.command("continue")
+        child_line = await session.wait_for("output")
+        await asyncio.sleep(0.2)
+        started = time.monotonic()
+        session.pause()
+        pause = await session.wait_for("pause")
+        pause["elapsed"] = time.monotonic() - started
+        pause["child"] = int(child_line["data"].split()[1])
+        await session.close()
+        return pause
+
+    pause = run(scenario())
+    assert pause["reason"] == "pause"
+    assert pause["elapsed"] < 1.0
+    assert pause["location"]["function"] == "spin"
+    assert pause["location"]["line"] in (12, 13, 14)
+    assert not _alive(pause["child"])
+
+
+def _alive(pid: int, within: float = 2.0) -> bool:
+    """Whether ``pid`` still runs after ``within`` seconds (a zombie waiting to be reaped is gone)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                if stat.read().split(")")[-1].split()[0] in ("Z", "X"):
+                    return False
+        except FileNotFoundError:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def test_a_crashing_agent_is_reported_as_terminated() -> None:
+    async def scenario() -> List[Dict[str, Any]]:
+        session = Session(Target("chain.py"), cwd=str(SAMPLES))
+        await session.start()
+        await session.wait_for("pause")
+        assert session.process is not None
+        os.kill(session.process.pid, signal.SIGKILL)
+        events = [await session.wait_for("terminated")]
+        await session.close()
+        return events
+
+    (terminated,) = run(scenario())
+    assert terminated["code"] == -signal.SIGKILL
