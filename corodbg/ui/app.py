@@ -1,0 +1,336 @@
+"""The corodbg Textual app: a conductor between one Session and the panes.
+
+It composes the panes, owns the key bindings, and runs one worker that reads
+the session's events, folds them into a :class:`PauseState` and hands that to
+the panes. Rendering belongs to the panes; the program belongs to the session.
+While the program runs, output is batched and the screen repainted at most
+~30 times a second; a pause or the end repaints at once (that is the latency a
+user feels after pressing ``s``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+from typing import Any, Dict, Iterable, List, Optional, Tuple
+
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer
+from textual.worker import Worker
+
+from corodbg.agent.protocol import CommandError
+from corodbg.agent.runner import Target
+from corodbg.session import Session, SessionError
+from corodbg.ui.screens.help import HelpScreen
+from corodbg.ui.state import CRASHED, FINISHED, PAUSED, RUNNING, PauseState
+from corodbg.ui.widgets.coroutines import CoroutinesPane
+from corodbg.ui.widgets.frame import FramePane
+from corodbg.ui.widgets.output import OutputPane
+from corodbg.ui.widgets.ready_queue import ReadyQueuePane
+from corodbg.ui.widgets.source import SourcePane
+from corodbg.ui.widgets.status_line import StatusLine
+from corodbg.ui.widgets.step_log import StepLogPane
+
+#: Repaints while the program runs are at least this far apart (seconds).
+FRAME_INTERVAL = 1 / 30
+#: At most this many queued events are folded into one repaint.
+BATCH_LIMIT = 5000
+
+#: (key, action, description) for the help screen; the bindings below say the same.
+KEYS: List[Tuple[str, str, str]] = [
+    ("space", "Send", "run the ready item under the cursor (send N) until it suspends"),
+    ("s", "Step", "run to the next line of any coroutine, or to its next suspension"),
+    ("n", "Next", "run to the next line of the same frame (engine: not yet)"),
+    ("c", "Continue", "run to a breakpoint, an exception, a deadlock or the end"),
+    ("p", "Pause", "interrupt a running program"),
+    ("b", "Break", "toggle a breakpoint at the Source cursor (not yet)"),
+    ("r", "Restart", "end this run and start the program again"),
+    ("tab / shift+tab", "Panes", "move between panes; arrows and mouse inside a pane"),
+    ("ctrl+p", "Palette", "the command palette: every action by name"),
+    ("?", "Help", "this screen"),
+    ("q", "Quit", "end the program and leave"),
+]
+
+#: Actions that act on the program; refused while the help screen is up.
+_DEBUGGER_ACTIONS = {"send", "step", "next", "continue", "pause", "breakpoint", "restart"}
+
+
+class CorodbgApp(App[int]):
+    """One debugging session on screen."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "corodbg"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("space", "send", "Send", priority=True),
+        Binding("s", "step", "Step"),
+        Binding("n", "next", "Next"),
+        Binding("c", "continue", "Continue"),
+        Binding("p", "pause", "Pause"),
+        Binding("b", "breakpoint", "Break"),
+        Binding("r", "restart", "Restart"),
+        Binding("tab", "focus_next", "Next pane", show=False),
+        Binding("shift+tab", "focus_previous", "Previous pane", show=False),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, target: Target, *, real_time: bool = False, stdin: Optional[str] = None,
+                 cwd: Optional[str] = None) -> None:
+        super().__init__()
+        self.target = target
+        self.real_time = real_time
+        self.stdin_path = stdin
+        self.cwd = os.path.abspath(cwd or os.getcwd())
+        self.session: Optional[Session] = None
+        self.state = PauseState(program=target.display)
+        self.command_count = 0
+        self.first_screen_time: Optional[float] = None
+        self._settled = asyncio.Event()
+        self._pending_output: List[Tuple[str, str]] = []
+        self._pending_log: List[Dict[str, Any]] = []
+        self._state_dirty = False
+        self._render_timer: Optional[Timer] = None
+        self._awaiting_answer = False
+
+    # -- layout --------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield StatusLine(id="status")
+        with Horizontal(id="panes"):
+            with Vertical(id="left"):
+                yield ReadyQueuePane(id="ready")
+                yield CoroutinesPane(id="coroutines")
+            with Vertical(id="right"):
+                yield SourcePane(id="source")
+                yield FramePane(id="frame")
+        with Horizontal(id="bottom"):
+            yield OutputPane(id="output")
+            yield StepLogPane(id="log")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.query_one(OutputPane).set_cwd(self.cwd)
+        self.query_one(ReadyQueuePane).focus()
+        self._show_state()
+        await self._start_session()
+
+    # -- the session -----------------------------------------------------------------
+
+    async def settled(self) -> None:
+        """Wait until the program is paused or gone and every event so far is on screen.
+
+        Tests and the benchmark await this after pressing a key, so snapshots never
+        catch the screen halfway.
+        """
+        await self._settled.wait()
+
+    async def _start_session(self) -> None:
+        self._settled.clear()
+        self.state = PauseState(program=self.target.display)
+        session = Session(self.target, real_time=self.real_time, stdin=self.stdin_path, cwd=self.cwd)
+        self.session = session
+        try:
+            await session.start()
+        except OSError as error:
+            self.notify(f"cannot start the program: {error}", severity="error")
+            self.state.status = CRASHED
+            self._show_state()
+            self._settled.set()
+            return
+        self._consume(session)
+
+    async def _stop_session(self) -> None:
+        self.workers.cancel_group(self, "session")
+        if self._render_timer is not None:
+            self._render_timer.stop()
+            self._render_timer = None
+        session, self.session = self.session, None
+        if session is not None:
+            await session.close()
+
+    @work(group="session", exclusive=True)
+    async def _consume(self, session: Session) -> None:
+        """Read events in batches: whatever is queued is folded into one repaint."""
+        while True:
+            batch = [await session.next_event()]
+            while len(batch) < BATCH_LIMIT and not session.events.empty():
+                batch.append(session.events.get_nowait())
+            stopped, over = self._absorb(batch)
+            if stopped or over:
+                self._render_pending(final=True)
+            elif self._render_timer is None:
+                self._render_timer = self.set_timer(FRAME_INTERVAL, self._render_pending)
+            if over:
+                return
+
+    def _absorb(self, batch: Iterable[Dict[str, Any]]) -> Tuple[bool, bool]:
+        """Fold events into the state and the pending output; says (paused, terminated)."""
+        stopped = over = False
+        for event in batch:
+            kind = event.get("event")
+            if kind == "output":
+                self._pending_output.append((event.get("stream", "stdout"), event.get("data", "")))
+            elif kind == "pause":
+                self.state.apply_pause(event)
+                self._pending_log.extend(event.get("log") or [])
+                self._state_dirty = True
+                self._awaiting_answer = False
+                stopped = True
+            elif kind == "error":
+                self.notify(event.get("message", "error"), title="corodbg", severity="warning")
+                if self._awaiting_answer and self.session is not None and self.session.state == "running":
+                    # The agent refused the command and is still paused, but Session
+                    # believes it runs: put both back so the next key works.
+                    self.session.state = "paused"
+                    self.state.status = FINISHED if self.state.reason == "end" else PAUSED
+                    self._state_dirty = True
+                    self._awaiting_answer = False
+                    stopped = True
+            elif kind == "exit":
+                self.state.apply_exit(int(event.get("code") or 0))
+            elif kind == "terminated":
+                self.state.apply_terminated(event)
+                self._state_dirty = True
+                over = True
+        return stopped, over
+
+    def _render_pending(self, final: bool = False) -> None:
+        """Put everything absorbed so far on screen (called at most ~30 times a second)."""
+        self._render_timer = None
+        output = self.query_one(OutputPane)
+        if self._pending_output:
+            chunks, self._pending_output = self._pending_output, []
+            output.add_chunks(chunks)
+        if final:
+            output.flush_partial()
+        if self._pending_log:
+            entries, self._pending_log = self._pending_log, []
+            self.query_one(StepLogPane).add_entries(entries)
+        if self._state_dirty:
+            self._state_dirty = False
+            self._show_state()
+        if final and self.session is not None and self.session.events.empty():
+            self._settled.set()
+            if self.first_screen_time is None:
+                self.first_screen_time = time.perf_counter()
+
+    def _show_state(self) -> None:
+        state = self.state
+        self.query_one(StatusLine).show_state(state)
+        self.query_one(ReadyQueuePane).show_state(state)
+        self.query_one(CoroutinesPane).show_state(state)
+        self._show_selection()
+
+    def _show_selection(self) -> None:
+        self.query_one(SourcePane).show_state(self.state, self.cwd)
+        self.query_one(FramePane).show_frame(self.state.selected_frame(),
+                                             self.state.selected.task if self.state.selected else None)
+
+    def on_coroutines_pane_frame_selected(self, message: CoroutinesPane.FrameSelected) -> None:
+        self.state.selected = message.ref
+        self._show_selection()
+
+    # -- commands ------------------------------------------------------------------
+
+    async def _send_command(self, command: str) -> None:
+        session = self.session
+        if session is None or session.state == "exited" or self.state.status == CRASHED:
+            self.notify("the program is over: press r to restart", severity="warning")
+            return
+        if session.state != "paused":
+            self.notify(f"{command.split()[0]}: the program is running (p pauses it)", severity="warning")
+            return
+        self._settled.clear()
+        self.command_count += 1
+        self._awaiting_answer = True
+        if self.state.status == PAUSED:
+            self.state.set_running()
+            self.query_one(StatusLine).show_state(self.state)
+        try:
+            await session.command(command)
+        except (SessionError, CommandError) as error:
+            self._awaiting_answer = False
+            self.notify(str(error), severity="error")
+            self._settled.set()
+
+    def check_action(self, action: str, parameters: Tuple[object, ...]) -> Optional[bool]:
+        """Debugger keys do nothing under the help screen (they would act unseen)."""
+        if action in _DEBUGGER_ACTIONS and isinstance(self.screen, HelpScreen):
+            return False
+        return True
+
+    async def action_send(self) -> None:
+        index = self.query_one(ReadyQueuePane).picked_index()
+        if index is None and self.state.status == PAUSED and not self.state.ready:
+            index = 1  # a line pause inside a step: send resumes the running item
+        await self._send_command(f"send {index or 1}")
+
+    async def action_step(self) -> None:
+        await self._send_command("step")
+
+    async def action_next(self) -> None:
+        await self._send_command("next")
+
+    async def action_continue(self) -> None:
+        await self._send_command("continue")
+
+    def action_pause(self) -> None:
+        if self.session is not None and self.session.state == "running":
+            self.session.pause()
+            self.notify("pausing…", timeout=2)
+        else:
+            self.notify("pause: the program is not running", severity="warning")
+
+    def action_breakpoint(self) -> None:
+        self.notify("breakpoints: not yet", severity="warning")
+
+    async def action_restart(self) -> None:
+        await self._stop_session()
+        self.query_one(OutputPane).reset()
+        self.query_one(StepLogPane).reset()
+        self.query_one(SourcePane).clear_source()
+        await self._start_session()
+        self._show_state()
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(KEYS))
+
+    async def action_quit(self) -> None:
+        await self._stop_session()
+        self.exit(0)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for key, action, text in KEYS:
+            name = action.lower()
+            if name in _DEBUGGER_ACTIONS or name == "help":
+                yield SystemCommand(f"{action} ({key})", text, lambda name=name: self.call_later(
+                    self.run_action, name))
+
+    async def on_unmount(self) -> None:
+        await self._stop_session()
+
+
+def run_app(options: Any) -> int:
+    """Run the UI for ``corodbg SCRIPT``; the exit code is 0 after a normal quit."""
+    app = CorodbgApp(options.target, real_time=options.real_time, stdin=options.stdin)
+    result = app.run()
+    session = app.session
+    if session is not None and session.process is not None and session.process.returncode is None:
+        try:  # the app ended some other way (ctrl+c): leave no child behind
+            os.killpg(session.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    if options.commands or options.trace:
+        pass  # -c and --trace belong to --headless for now
+    return result if isinstance(result, int) else 0

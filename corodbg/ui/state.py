@@ -1,0 +1,184 @@
+"""The one "pause state" the UI shows: what the program looked like at its last pause.
+
+The app folds the session's events into a :class:`PauseState` and hands it to
+every pane; panes only read it. Nothing here talks to the session or to
+Textual, so the folding rules (what "finished" means, which frame is selected
+by default, which lines other tasks are suspended on) are plain, testable code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Tuple
+
+#: The status words of the header line; ``finished`` and ``crashed`` get details.
+STARTING, RUNNING, PAUSED, FINISHED, CRASHED = "starting", "running", "paused", "finished", "crashed"
+
+_EXIT_MESSAGE = re.compile(r"exited with code (-?\d+)")
+
+
+@dataclass(frozen=True)
+class FrameRef:
+    """Which frame the user looks at: a task (by name) and a position in its await chain."""
+
+    task: str
+    index: int
+
+
+@dataclass
+class PauseState:
+    """Everything the panes show, as of the latest pause (or the end of the program)."""
+
+    program: str
+    status: str = STARTING
+    reason: str = ""
+    step: int = 0
+    time: float = 0.0
+    message: str = ""
+    exit_code: Optional[int] = None
+    signal: Optional[int] = None
+    location: Optional[Dict[str, Any]] = None
+    task: Optional[str] = None
+    ready: List[Dict[str, Any]] = field(default_factory=list)
+    tasks: List[Dict[str, Any]] = field(default_factory=list)
+    selected: Optional[FrameRef] = None
+
+    # -- folding events in ---------------------------------------------------------
+
+    def apply_pause(self, event: Dict[str, Any]) -> None:
+        """Take a ``pause`` event; the selection goes to the paused task's innermost user frame."""
+        self.reason = event.get("reason", "")
+        self.step = int(event.get("step") or 0)
+        self.time = float(event.get("time") or 0.0)
+        self.message = event.get("message") or ""
+        self.location = event.get("location")
+        self.task = event.get("task")
+        self.ready = list(event.get("ready") or [])
+        self.tasks = list(event.get("tasks") or [])
+        if self.reason == "end":
+            # The program is over but its process waits at this last pause, so that
+            # the tasks' results stay visible: show it as finished already.
+            match = _EXIT_MESSAGE.search(self.message)
+            self.status = FINISHED
+            self.exit_code = int(match.group(1)) if match else self.exit_code
+        else:
+            self.status = PAUSED
+        self.selected = self.default_selection()
+
+    def apply_exit(self, code: int) -> None:
+        self.exit_code = code
+
+    def apply_terminated(self, event: Dict[str, Any]) -> None:
+        """The child is gone: finished when it said how it exited, else crashed."""
+        code = event.get("code")
+        if self.exit_code is None and isinstance(code, int) and code < 0:
+            self.status = CRASHED
+            self.signal = -code
+        elif self.exit_code is None and self.status != FINISHED:
+            self.status = CRASHED
+            self.exit_code = code
+        else:
+            self.status = FINISHED
+            if self.exit_code is None:
+                self.exit_code = event.get("exit_code")
+        self.ready = []
+
+    def set_running(self) -> None:
+        self.status = RUNNING
+
+    # -- reading -------------------------------------------------------------------
+
+    @property
+    def is_over(self) -> bool:
+        return self.status in (FINISHED, CRASHED)
+
+    def status_text(self) -> str:
+        """``paused (start)``, ``running``, ``finished (exit 0)``, ``crashed (signal 9)``."""
+        if self.status == PAUSED:
+            return f"paused ({self.reason})" if self.reason else "paused"
+        if self.status == FINISHED:
+            return f"finished (exit {self.exit_code})" if self.exit_code is not None else "finished"
+        if self.status == CRASHED:
+            if self.signal is not None:
+                return f"crashed (signal {self.signal})"
+            return f"crashed (status {self.exit_code})" if self.exit_code is not None else "crashed"
+        return self.status
+
+    def task_named(self, name: Optional[str]) -> Optional[Dict[str, Any]]:
+        for task in self.tasks:
+            if task.get("name") == name:
+                return task
+        return None
+
+    def default_selection(self) -> Optional[FrameRef]:
+        """The paused task's innermost user frame, else the first task that has a frame."""
+        candidates = [self.task_named(self.task)] + list(self.tasks)
+        for task in candidates:
+            if task and task.get("frames"):
+                return FrameRef(task["name"], innermost_user_index(task["frames"]))
+        return None
+
+    def selected_frame(self) -> Optional[Dict[str, Any]]:
+        if self.selected is None:
+            return None
+        task = self.task_named(self.selected.task)
+        if task is None:
+            return None
+        frames = task.get("frames") or []
+        return frames[self.selected.index] if 0 <= self.selected.index < len(frames) else None
+
+    def source_position(self) -> Optional[Tuple[str, int]]:
+        """The file and line the Source pane centres on: the selected frame, else the pause location."""
+        frame = self.selected_frame()
+        if frame is not None and frame.get("file"):
+            return frame["file"], int(frame.get("line") or 0)
+        if self.location and self.location.get("file"):
+            return self.location["file"], int(self.location.get("line") or 0)
+        return None
+
+    def suspended_lines(self, file: str) -> Dict[int, str]:
+        """Lines of ``file`` where *other* tasks sit (their innermost user frame), by task name."""
+        lines: Dict[int, str] = {}
+        for task in self.tasks:
+            if self.selected is not None and task.get("name") == self.selected.task:
+                continue
+            frames = task.get("frames") or []
+            if not frames:
+                continue
+            frame = frames[innermost_user_index(frames)]
+            if frame.get("file") == file and frame.get("line"):
+                lines.setdefault(int(frame["line"]), task.get("name", ""))
+        return lines
+
+
+def innermost_user_index(frames: List[Dict[str, Any]]) -> int:
+    """The deepest frame of the program's own code (asyncio's frames are kept but not chosen)."""
+    for index in range(len(frames) - 1, -1, -1):
+        if frames[index].get("user", True):
+            return index
+    return len(frames) - 1
+
+
+def log_line(entry: Dict[str, Any]) -> Tuple[str, Optional[str]]:
+    """One step record as a line, and a note when the item was picked out of order.
+
+    ``#3 send → Task-2 worker(): resume  ran from line 4 to line 6, suspended on sleep(1)``
+    """
+    if entry.get("step") is None:
+        return entry.get("text", ""), None
+    text = f"#{entry['step']} {entry.get('command', '')} → {entry.get('item', '')}"
+    details = []
+    from_line, to_line = entry.get("from_line"), entry.get("to_line")
+    if from_line is not None and to_line is not None:
+        details.append(f"ran from line {from_line} to line {to_line}")
+    elif from_line is not None:
+        details.append(f"ran from line {from_line}")
+    if entry.get("outcome"):
+        details.append(entry["outcome"])
+    if details:
+        text += "  " + ", ".join(details)
+    note = None
+    if entry.get("picked"):
+        note = f"picked {entry['picked']} of {entry.get('of')}"
+    return text, note

@@ -1,0 +1,1 @@
+"""The panes of the corodbg UI, one widget a module; each shows part of a PauseState."""

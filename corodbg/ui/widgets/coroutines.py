@@ -1,0 +1,116 @@
+"""Every task as a tree of its await chain (outermost first), with its state and outcome.
+
+Highlighting a frame (or a task, meaning its innermost user frame) posts
+:class:`CoroutinesPane.FrameSelected`; the app turns that into the selection
+the Source and Frame panes show.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Dict, Optional
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from corodbg.ui.state import FrameRef, PauseState, innermost_user_index
+
+_STATE_STYLES = {
+    "ready": "yellow", "running": "bold green", "waiting": "cyan",
+    "done": "green", "failed": "bold red", "cancelled": "magenta",
+}
+
+
+class CoroutinesPane(Tree[Optional[FrameRef]]):
+    """Tasks and their await chains; the cursor picks the frame shown in Source and Frame."""
+
+    DEFAULT_CSS = """
+    CoroutinesPane {
+        border: round $primary-darken-2;
+        background: $surface;
+    }
+    CoroutinesPane:focus {
+        border: round $accent;
+    }
+    """
+
+    class FrameSelected(Message):
+        """The user moved to another frame."""
+
+        def __init__(self, ref: FrameRef) -> None:
+            super().__init__()
+            self.ref = ref
+
+    def __init__(self, *, id: Optional[str] = None) -> None:
+        super().__init__("tasks", id=id)
+        self.show_root = False
+        self.guide_depth = 2
+        self._selected: Optional[FrameRef] = None
+
+    def on_mount(self) -> None:
+        self.border_title = "Coroutines"
+
+    def show_state(self, state: PauseState) -> None:
+        """Rebuild the tree and put the cursor on the state's selected frame."""
+        self._selected = state.selected
+        self.clear()
+        target: Optional[TreeNode[Optional[FrameRef]]] = None
+        if not state.tasks:
+            self.root.add_leaf(Text("(no tasks)", "dim"), data=None)
+        for task in state.tasks:
+            frames = task.get("frames") or []
+            name = task.get("name", "?")
+            inner = innermost_user_index(frames) if frames else 0
+            node = self.root.add(self._task_label(task), data=FrameRef(name, inner) if frames else None,
+                                 expand=True)
+            for index, frame in enumerate(frames):
+                ref = FrameRef(name, index)
+                here = name == state.task and index == inner and state.status == "paused"
+                leaf = node.add_leaf(self._frame_label(frame, here), data=ref)
+                if ref == state.selected:
+                    target = leaf
+            detail = self._detail(task)
+            if detail is not None:
+                node.add_leaf(detail, data=FrameRef(name, inner) if frames else None)
+        self.border_subtitle = f"{len(state.tasks)} task{'s' if len(state.tasks) != 1 else ''}"
+        if target is not None:
+            self.call_after_refresh(self._move_to, target)
+
+    def _move_to(self, node: TreeNode[Optional[FrameRef]]) -> None:
+        if node.tree is self and node.line >= 0:
+            self.cursor_line = node.line
+            self.scroll_to_line(node.line)
+
+    @staticmethod
+    def _task_label(task: Dict[str, Any]) -> Text:
+        state = task.get("state", "")
+        return Text.assemble((task.get("name", "?"), "bold"), " ", task.get("coroutine", ""), "  ",
+                             (state, _STATE_STYLES.get(state, "")))
+
+    @staticmethod
+    def _frame_label(frame: Dict[str, Any], here: bool) -> Text:
+        where = f"{os.path.basename(frame.get('file') or '?')}:{frame.get('line')}"
+        style = "" if frame.get("user", True) else "dim"
+        return Text.assemble(("▶ " if here else "  ", "bold yellow"), (frame.get("function", "?"), style),
+                             "  ", (where, "dim"))
+
+    @staticmethod
+    def _detail(task: Dict[str, Any]) -> Optional[Text]:
+        if task.get("exception"):
+            return Text.assemble(("raised ", "red"), task["exception"])
+        if task.get("state") in ("done", "cancelled") and task.get("result") is not None:
+            return Text.assemble(("returned ", "green"), task["result"])
+        if task.get("state") == "cancelled":
+            return Text("cancelled", "magenta")
+        if task.get("awaiting"):
+            return Text.assemble(("awaits ", "cyan"), task["awaiting"])
+        return None
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Optional[FrameRef]]) -> None:
+        event.stop()
+        ref = event.node.data
+        if ref is not None and ref != self._selected:
+            self._selected = ref
+            self.post_message(self.FrameSelected(ref))
