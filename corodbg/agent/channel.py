@@ -233,6 +233,8 @@ class _UnbufferedText(io.TextIOWrapper):
 class ChannelFrontend:
     """The debugger's frontend in the child: pauses go up the pipe, commands come down."""
 
+    wants_pauses = True
+
     def __init__(self, channel: Channel) -> None:
         self.channel = channel
         self._sent: Optional[Dict[str, Any]] = None
@@ -245,8 +247,12 @@ class ChannelFrontend:
             self._sent = pause
         return self.channel.inbox.get()
 
-    def report_error(self, message: str) -> None:
-        self.channel.send({"event": "error", "message": message})
+    def reply(self, command: Dict[str, Any], text: str, ok: bool) -> None:
+        if ok:
+            self.channel.send({"event": "reply", "command": command, "text": text,
+                               "breakpoints": self._sent.get("breakpoints", []) if self._sent else []})
+        else:
+            self.channel.send({"event": "error", "command": command, "message": text})
 
     def on_exit(self, code: int) -> None:
         self.channel.send({"event": "exit", "code": code})

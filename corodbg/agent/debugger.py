@@ -17,29 +17,39 @@ Standard library only: this module runs inside the debuggee.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
+import traceback
 import types
 import weakref
+from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Protocol
 
 from corodbg.agent import introspect
+from corodbg.agent.breakpoints import BreakpointError, BreakpointTable, parse_breakpoint_spec
+from corodbg.agent.evaluate import evaluate, execute
 from corodbg.agent.loop import StepLoop
 from corodbg.agent.protocol import PauseEvent
 from corodbg.agent.tracer import LineTracer
+from corodbg.agent.usercode import display_path, is_user_file
 
 #: Modes: what the program is doing until the next pause.
-START, SEND, STEP, CONTINUE = "start", "send", "step", "continue"
+START, SEND, STEP, NEXT, FINISH, CONTINUE = "start", "send", "step", "next", "finish", "continue"
+TRACED_MODES = (STEP, NEXT, FINISH)
 LOG_LIMIT = 200
 
 
 class Frontend(Protocol):
     """Who the debugger reports pauses to and takes commands from."""
 
+    #: False when nobody looks at pauses (plain --headless): they are skipped.
+    wants_pauses: bool
+
     def next_command(self, pause: PauseEvent) -> Dict[str, Any]:
         """The command to resume with (may block until one comes)."""
 
-    def report_error(self, message: str) -> None:
-        """A command could not be carried out; ``next_command`` is asked again."""
+    def reply(self, command: Dict[str, Any], text: str, ok: bool) -> None:
+        """The answer to a command that does not resume (``p``, ``break``), or its error."""
 
     def on_exit(self, code: int) -> None:
         """The program is over; ``code`` is its exit status."""
@@ -55,8 +65,10 @@ class Debugger:
     def __init__(self, frontend: Frontend, *, pause_at_start: bool = True) -> None:
         self.frontend = frontend
         self.mode = START if pause_at_start else CONTINUE
-        self.tracer = LineTracer(self._on_line)
+        self.breakpoints = BreakpointTable()
+        self.tracer = LineTracer(self._on_line, self._on_return, self.breakpoints.wants_code)
         self.loop_ref: Optional[weakref.ReferenceType] = None
+        self.last_loop: Optional[StepLoop] = None
         self.steps_before = 0       # steps run by loops that came before the current one
         self.pick = 0               # 0-based ready index the next send runs
         self.log: List[Dict[str, Any]] = []
@@ -65,17 +77,22 @@ class Debugger:
         self.lines_in_handle = 0
         self.pausing = False
         self.pause_requested = False
+        self.stop_frames: List[types.FrameType] = []    # next/finish: stop at these frames' lines
+        self.return_frames: List[types.FrameType] = []  # ... and at their callers' once they return
+        self.target_task: Optional[asyncio.Task] = None
         self.task_ids: "weakref.WeakKeyDictionary[asyncio.Task, int]" = weakref.WeakKeyDictionary()
         self.next_task_id = 1
 
     # -- wiring ----------------------------------------------------------------
 
     def attach(self) -> None:
-        """Adopt every StepLoop created from now on."""
+        """Adopt every StepLoop created from now on; answer ``breakpoint()``."""
         StepLoop.on_created = self._adopt
+        sys.breakpointhook = self._breakpoint_builtin
 
     def detach(self) -> None:
         StepLoop.on_created = None
+        sys.breakpointhook = sys.__breakpointhook__
         self.tracer.stop()
 
     def _adopt(self, loop: StepLoop) -> None:
@@ -83,18 +100,27 @@ class Debugger:
         if previous is not None:
             self.steps_before += previous.steps
         self.loop_ref = weakref.ref(loop)
+        self.last_loop = loop  # kept after the program drops it: the end pause still shows it
         loop.observer = self
         loop.observe_steps = self.mode != CONTINUE
+        loop.watch_failures = True
 
     @property
     def loop(self) -> Optional[StepLoop]:
         return self.loop_ref() if self.loop_ref is not None else None
 
-    def _set_mode(self, mode: str) -> None:
+    def _set_mode(self, mode: str, frame: Optional[types.FrameType] = None) -> None:
+        """Enter a mode: which loop observation and which tracing it needs."""
         self.mode = mode
         loop = self.loop
         if loop is not None:
             loop.observe_steps = mode != CONTINUE
+        if mode in TRACED_MODES:
+            self.tracer.start(frame or sys._getframe(), all_user_code=True)
+        elif self.breakpoints:
+            self.tracer.start(frame or sys._getframe(), all_user_code=False)
+        else:
+            self.tracer.stop()
 
     # -- StepObserver ------------------------------------------------------------
 
@@ -115,10 +141,12 @@ class Debugger:
         task = introspect.task_of_callback(handle._callback)
         entry = self.pending_log
         self.pending_log = None
-        suspended = task is not None and not task.done()
         if entry is not None:
             self._finish_log_entry(entry, task)
-        if self.mode == STEP and suspended and self.lines_in_handle:
+        lines, self.lines_in_handle = self.lines_in_handle, 0
+        if task is None:
+            return
+        if self.mode == STEP and not task.done() and lines:
             chain = introspect.await_chain(task.get_coro())
             frames = introspect.chain_frames(chain, with_locals=False)
             where = introspect.first_user_location(frames)
@@ -126,7 +154,36 @@ class Debugger:
                 waits = introspect.awaiting_description(chain) or "a future"
                 message = f"{task.get_name()} suspended at line {where['line']}, awaiting {waits}"
                 self._pause(STEP, loop, message=message, task=task, location=where)
-        self.lines_in_handle = 0
+        elif self.mode in (NEXT, FINISH) and task is self.target_task and task.done():
+            result, exception, _ = introspect._result_text(task)
+            outcome = f"failed with {exception}" if exception else f"returned {result}"
+            self._pause(self.mode, loop, message=f"{task.get_name()} {introspect.coroutine_label(task.get_coro())} {outcome}")
+
+    def on_task_failed(self, loop: StepLoop, task: asyncio.Task) -> None:
+        """A task's coroutine raised: pause at the raise site, with the traceback."""
+        error = getattr(task, "_exception", None)
+        if error is None or not self.frontend.wants_pauses:
+            return
+        raise_frame = None
+        tb = error.__traceback__
+        while tb is not None:
+            if is_user_file(tb.tb_frame.f_code.co_filename):
+                raise_frame = tb.tb_frame
+                where = {"file": display_path(tb.tb_frame.f_code.co_filename), "line": tb.tb_lineno,
+                         "function": introspect.qualname(tb.tb_frame.f_code)}
+            tb = tb.tb_next
+        summary = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        message = f"{task.get_name()} {introspect.coroutine_label(task.get_coro())} raised {summary}"
+        details = {
+            "type": type(error).__name__, "message": str(error)[:1000],
+            "traceback": "".join(traceback.format_exception(type(error), error, error.__traceback__))[-20000:],
+            "frame": introspect.frame_info(raise_frame) if raise_frame is not None else None,
+        }
+        if raise_frame is not None:
+            details["frame"]["line"] = where["line"]
+        self._pause("exception", loop, task=task, message=message,
+                    location=where if raise_frame is not None else None, exception=details,
+                    eval_frame=raise_frame)
 
     def on_deadlock(self, loop: StepLoop) -> None:
         waits = []
@@ -137,16 +194,64 @@ class Debugger:
                 waits.append(f"{task.get_name()} {introspect.coroutine_label(task.get_coro())} waits on {what}")
         message = "deadlock: nothing is ready and nothing can wake the loop" + (
             "; " + "; ".join(waits) if waits else "")
-        self._pause("deadlock", loop, message=message)
+        self._pause("deadlock", loop, message=message, force=True)
 
-    # -- the tracer's callback ----------------------------------------------------
+    # -- the tracer's callbacks -----------------------------------------------------
 
     def _on_line(self, frame: types.FrameType) -> None:
         self.lines_in_handle += 1
-        if self.mode == STEP or self.pause_requested:
-            loop = self.loop
-            task = asyncio.current_task(loop) if loop is not None and loop.is_running() else None
-            self._pause("pause" if self.pause_requested else STEP, loop, frame=frame, task=task)
+        loop = self.loop
+        if self.breakpoints:
+            hit = self._breakpoint_hit(frame)
+            if hit is not None:
+                self._pause("breakpoint", loop, frame=frame, task=self._current_task(), message=hit)
+                return
+        if self.pause_requested:
+            self._pause("pause", loop, frame=frame, task=self._current_task())
+        elif self.mode == STEP:
+            self._pause(STEP, loop, frame=frame, task=self._current_task())
+        elif self.mode in (NEXT, FINISH) and any(frame is f for f in self.stop_frames):
+            self._pause(self.mode, loop, frame=frame, task=self._current_task())
+
+    def _on_return(self, frame: types.FrameType) -> None:
+        """A watched frame returns (or suspends): its caller's next line is where next/finish stop."""
+        if self.mode in (NEXT, FINISH) and any(frame is f for f in self.return_frames):
+            caller = frame.f_back
+            if caller is not None and is_user_file(caller.f_code.co_filename):
+                self.stop_frames.append(caller)
+                self.return_frames.append(caller)
+
+    def _current_task(self) -> Optional[asyncio.Task]:
+        loop = self.loop
+        return asyncio.current_task(loop) if loop is not None and loop.is_running() else None
+
+    def _breakpoint_hit(self, frame: types.FrameType) -> Optional[str]:
+        """The message of the breakpoint that stops at this line event, if any."""
+        for breakpoint_ in self.breakpoints.at(frame):
+            if breakpoint_.task is not None:
+                task = self._current_task()
+                if task is None or task.get_name() != breakpoint_.task:
+                    continue
+            note = ""
+            if breakpoint_.condition is not None:
+                try:
+                    if not eval(breakpoint_.condition, frame.f_globals, frame.f_locals):
+                        continue
+                except BaseException as error:  # like pdb: a failing condition stops, and says why
+                    note = f" (its condition raised {type(error).__name__})"
+            breakpoint_.hits += 1
+            if breakpoint_.temporary:
+                self.breakpoints.remove(breakpoint_)
+            return f"breakpoint {breakpoint_.number} ({breakpoint_.describe()}){note}"
+        return None
+
+    def _breakpoint_builtin(self, *args: Any, **kwargs: Any) -> None:
+        """``breakpoint()`` in the program: pause at its line (PYTHONBREAKPOINT=0 turns it off)."""
+        if os.environ.get("PYTHONBREAKPOINT") == "0":
+            return
+        frame = sys._getframe(1)
+        self._pause("breakpoint", self.loop, frame=frame, task=self._current_task(),
+                    message="breakpoint() called", resume_frame=frame)
 
     # -- pause requests (from the UI, while the program runs) ---------------------
 
@@ -164,7 +269,7 @@ class Debugger:
     def interrupt(self, frame: Optional[types.FrameType]) -> None:
         """On the main thread (a signal): a step that never returns pauses at its next user line."""
         if self.pause_requested and not self.pausing:
-            self.tracer.start(frame)
+            self.tracer.start(frame, all_user_code=True)
 
     # -- the end -------------------------------------------------------------------
 
@@ -173,7 +278,7 @@ class Debugger:
         self.tracer.stop()
         self.mode = CONTINUE
         try:
-            self._pause("end", self.loop, message=f"the program exited with code {code}")
+            self._pause("end", self.last_loop, message=f"the program exited with code {code}")
         except QuitRequested:
             pass
         self.frontend.on_exit(code)
@@ -182,55 +287,154 @@ class Debugger:
 
     def _pause(self, reason: str, loop: Optional[StepLoop], *, frame: Optional[types.FrameType] = None,
                task: Optional[asyncio.Task] = None, message: str = "",
-               location: Optional[Dict[str, Any]] = None) -> None:
+               location: Optional[Dict[str, Any]] = None, exception: Optional[Dict[str, Any]] = None,
+               eval_frame: Optional[types.FrameType] = None, resume_frame: Optional[types.FrameType] = None,
+               force: bool = False) -> None:
         """Report a pause and wait for the command that resumes."""
-        self.pausing = True
         self.pause_requested = False
+        if not (self.frontend.wants_pauses or force):
+            return
+        self.pausing = True
         self.tracer.muted = True
+        self.stop_frames, self.return_frames = [], []
         try:
             event = self.pause_event(reason, loop, frame=frame, task=task, message=message, location=location)
+            if exception is not None:
+                event["exception"] = exception  # type: ignore[typeddict-unknown-key]
+            event["breakpoints"] = [b.as_dict() for b in self.breakpoints.items]  # type: ignore[typeddict-unknown-key]
+            context = PauseContext(reason, loop, frame, eval_frame or frame or self._frame_of_task(task),
+                                   resume_frame or frame, task)
             while True:
                 command = self.frontend.next_command(event)
-                error = self._apply(command, loop, reason, frame)
-                if error is None:
+                try:
+                    reply = self._apply(command, context)
+                except CommandFailed as error:
+                    self.frontend.reply(command, str(error), False)
+                    continue
+                if reply is None:
                     break
-                self.frontend.report_error(error)
+                event["breakpoints"] = [b.as_dict() for b in self.breakpoints.items]  # type: ignore[typeddict-unknown-key]
+                self.frontend.reply(command, reply, True)
         finally:
             self.tracer.muted = False
             self.pausing = False
 
-    def _apply(self, command: Dict[str, Any], loop: Optional[StepLoop], reason: str,
-               frame: Optional[types.FrameType]) -> Optional[str]:
-        """Carry out a resuming command; returns an error message instead when it cannot."""
+    def _frame_of_task(self, task: Optional[asyncio.Task]) -> Optional[types.FrameType]:
+        """The innermost user frame of a suspended task: where ``p`` evaluates."""
+        if task is None:
+            return None
+        found = None
+        for obj in introspect.await_chain(task.get_coro()):
+            frame = introspect._frame_of(obj)
+            if frame is not None and is_user_file(frame.f_code.co_filename):
+                found = frame
+        return found
+
+    def _apply(self, command: Dict[str, Any], context: "PauseContext") -> Optional[str]:
+        """Carry out a command. Returns None when it resumes the program, else the reply text."""
         name = command.get("cmd")
+        loop, frame = context.loop, context.resume_frame
         if name == "quit":
             self.tracer.stop()
             raise QuitRequested()
-        if reason == "end" or reason == "deadlock":
+        if name == "eval" or name == "exec":
+            target = self._frame_for_command(command, context)
+            if target is None:
+                raise CommandFailed("no frame to evaluate in")
+            self.tracer.muted = True
+            if name == "eval":
+                return evaluate(target, command.get("expr", ""))
+            return execute(target, command.get("code", "")) or "ok"
+        if name in ("break", "clear", "breakpoints"):
+            return self._breakpoint_command(command)
+        if context.reason in ("end", "deadlock"):
             return None
         if name == "send":
             index = int(command.get("index", 1))
             size = len(loop._ready) if loop is not None and loop.is_running() else 0
             if frame is None and not 1 <= index <= max(size, 1):
-                return f"send {index}: the ready queue has {size} item{'s' if size != 1 else ''}"
+                raise CommandFailed(f"send {index}: the ready queue has {size} item{'s' if size != 1 else ''}")
             self.pick = index - 1 if frame is None else 0
-            self.tracer.stop()
-            self._set_mode(SEND)
+            self._set_mode(SEND, frame)
             return None
         if name == "step":
-            self._set_mode(STEP)
-            self.tracer.start(frame or sys._getframe(1))
+            self._set_mode(STEP, frame)
             return None
+        if name in ("next", "finish"):
+            return self._start_next(name, context)
         if name == "continue":
-            self.tracer.stop()
-            self._set_mode(CONTINUE)
+            self._set_mode(CONTINUE, frame)
             return None
-        return f"{name}: not available yet"
+        raise CommandFailed(f"unknown command {name!r}")
+
+    def _start_next(self, name: str, context: "PauseContext") -> None:
+        """next/finish: stop at the next line of this frame (or when it returns), in this task."""
+        frame = context.resume_frame
+        task = context.task
+        if frame is None:
+            # Paused between handles: the frame is the head task's suspended frame.
+            task = task or self._head_task(context.loop)
+            frame = self._frame_of_task(task)
+            if frame is None:
+                raise CommandFailed(f"{name}: no coroutine frame to {name} in (use send or step)")
+        self.target_task = task
+        self.stop_frames = [frame] if name == "next" else []
+        self.return_frames = [frame]
+        self._set_mode(NEXT if name == "next" else FINISH, context.resume_frame)
+        return None
+
+    def _head_task(self, loop: Optional[StepLoop]) -> Optional[asyncio.Task]:
+        if loop is None:
+            return None
+        for handle in loop._ready:
+            task = introspect.task_of_callback(handle._callback)
+            if task is not None:
+                return task
+        return None
+
+    def _frame_for_command(self, command: Dict[str, Any], context: "PauseContext") -> Optional[types.FrameType]:
+        wanted = command.get("task")
+        if wanted and context.loop is not None:
+            for task in self._tasks(context.loop):
+                if task.get_name() == wanted:
+                    return self._frame_of_task(task) or context.eval_frame
+        return context.eval_frame or self._frame_of_task(self._head_task(context.loop))
+
+    def _breakpoint_command(self, command: Dict[str, Any]) -> str:
+        name = command["cmd"]
+        if name == "breakpoints":
+            return "\n".join(f"{b.number}: {b.describe()} (hit {b.hits} times)" for b in self.breakpoints.items) \
+                or "no breakpoints"
+        words = list(command.get("spec") or [])
+        if name == "clear":
+            if not words:
+                removed = self.breakpoints.clear()
+            else:
+                file, _, line = words[0].rpartition(":")
+                if not file or not line.isdigit():
+                    raise CommandFailed("usage: clear [FILE:LINE]")
+                removed = self.breakpoints.clear(file, int(line))
+            self._retrace()
+            return f"cleared {len(removed)} breakpoint{'s' if len(removed) != 1 else ''}"
+        try:
+            file, line, task, condition = parse_breakpoint_spec(words)
+            breakpoint_ = self.breakpoints.add(file, line, condition=condition, task=task,
+                                               temporary=bool(command.get("temporary")))
+        except BreakpointError as error:
+            raise CommandFailed(str(error)) from None
+        self._retrace()
+        return f"breakpoint {breakpoint_.number}: {breakpoint_.describe()}"
+
+    def _retrace(self) -> None:
+        """Breakpoints changed: trace what they now need (applied when the program resumes)."""
+        if self.mode not in TRACED_MODES and not self.breakpoints:
+            self.tracer.stop()
 
     # -- the state, as plain data ----------------------------------------------------
 
     def _tasks(self, loop: StepLoop) -> List[asyncio.Task]:
         tasks = list(asyncio.all_tasks(loop)) if not loop.is_closed() else []
+        tasks.sort(key=_creation_order)
         for task in tasks:
             if task not in self.task_ids:
                 self.task_ids[task] = self.next_task_id
@@ -316,3 +520,26 @@ class Debugger:
             self.log.pop(0)
             self.log_dropped += 1
         self.log.append(entry)
+
+
+class CommandFailed(Exception):
+    """A command that cannot be carried out at this pause; the message says why."""
+
+
+@dataclass
+class PauseContext:
+    """What a command at one pause may act on."""
+
+    reason: str
+    loop: Optional[StepLoop]
+    frame: Optional[types.FrameType]         # the frame a line pause stopped in
+    eval_frame: Optional[types.FrameType]    # where p / ! run by default
+    resume_frame: Optional[types.FrameType]  # the frame stepping continues from
+    task: Optional[asyncio.Task]
+
+
+def _creation_order(task: asyncio.Task) -> Any:
+    """Tasks named Task-N sort by N (their creation order); others after, by name."""
+    name = task.get_name()
+    number = name[5:] if name.startswith("Task-") else ""
+    return (0, int(number), "") if number.isdigit() else (1, 0, name)

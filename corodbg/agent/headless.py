@@ -23,7 +23,7 @@ class ScriptedFrontend:
     def __init__(self, commands: List[str], trace: Optional[IO[str]] = None) -> None:
         self.commands = list(commands)
         self.trace = trace
-        self.exit_on_deadlock = True
+        self.wants_pauses = bool(commands) or trace is not None
 
     def next_command(self, pause: PauseEvent) -> Dict[str, Any]:
         if self.trace is not None and not getattr(self, "_written", None) is pause:
@@ -40,8 +40,11 @@ class ScriptedFrontend:
                 self._say(f"-c {text!r}: {error}")
         return {"cmd": "continue"}
 
-    def report_error(self, message: str) -> None:
-        self._say(message)
+    def reply(self, command: Dict[str, Any], text: str, ok: bool) -> None:
+        """Answers go to stderr (the program's stdout stays its own) and to the trace."""
+        self._write({"event": "reply", "command": command, "ok": ok, "text": text})
+        for line in text.splitlines() or [""]:
+            self._say(line)
 
     def on_exit(self, code: int) -> None:
         self._write({"event": "exit", "code": code})

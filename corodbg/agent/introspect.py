@@ -110,7 +110,10 @@ def call_description(frame: types.FrameType) -> str:
         shown.append(text if len(text) <= _SHORT else text[: _SHORT - 3] + "...")
         if len(shown) == 2:
             break
-    return f"{qualname(code)}({', '.join(shown)})"
+    name = qualname(code)
+    if "." not in name and code.co_argcount and code.co_varnames[0] == "self" and "self" in values:
+        name = f"{type(values['self']).__name__}.{name}"  # 3.10 has no co_qualname
+    return f"{name}({', '.join(shown)})"
 
 
 def coroutine_label(coro: Any) -> str:
@@ -136,12 +139,13 @@ def awaiting_description(chain: List[Any]) -> Optional[str]:
         frame = _frame_of(obj)
         if frame is not None and is_user_file(frame.f_code.co_filename):
             last_user = position
-    for obj in chain[last_user + 1:]:
+    below = chain[last_user + 1:]
+    for obj in reversed(below):  # the innermost call says most: Lock.acquire(), not __aenter__()
         frame = _frame_of(obj)
         if frame is not None:
             return call_description(frame)
-        if isinstance(obj, asyncio.Future):
-            return future_description(obj)
+    if below and isinstance(below[-1], asyncio.Future):
+        return future_description(below[-1])
     return None
 
 

@@ -92,6 +92,7 @@ RESUMING_COMMANDS = ("send", "step", "next", "finish", "continue", "quit")
 COMMAND_ALIASES = {
     "s": "step", "n": "next", "c": "continue", "cont": "continue",
     "f": "finish", "q": "quit", "exit": "quit", "": "send",
+    "b": "break", "tb": "tbreak", "cl": "clear", "print": "p",
 }
 
 
@@ -101,6 +102,14 @@ class CommandError(ValueError):
 
 def parse_command(text: str) -> Dict[str, Any]:
     """Turn a pdb-style command line (``send 2``, ``step``, ``c``) into a command dict."""
+    stripped = text.strip()
+    if stripped.startswith("!"):
+        return {"cmd": "exec", "code": stripped[1:].strip()}
+    head, _, tail = stripped.partition(" ")
+    if head == "p" or head == "print":
+        if not tail.strip():
+            raise CommandError("usage: p EXPR")
+        return {"cmd": "eval", "expr": tail.strip()}
     try:
         words = shlex.split(text)
     except ValueError as error:
@@ -113,10 +122,16 @@ def parse_command(text: str) -> Dict[str, Any]:
         if len(rest) == 1 and rest[0].isdigit() and int(rest[0]) >= 1:
             return {"cmd": "send", "index": int(rest[0])}
         raise CommandError("usage: send [N]  (N is a position in the ready queue, 1 is the head)")
-    if name in ("step", "next", "finish", "continue", "quit", "pause"):
+    if name in ("step", "next", "finish", "continue", "quit", "pause", "breakpoints"):
         if rest:
             raise CommandError(f"{name} takes no argument")
         return {"cmd": name}
+    if name in ("break", "tbreak"):
+        if not rest:
+            return {"cmd": "breakpoints"}
+        return {"cmd": "break", "spec": rest, "temporary": name == "tbreak"}
+    if name == "clear":
+        return {"cmd": "clear", "spec": rest}
     raise CommandError(f"unknown command {words[0]!r}")
 
 

@@ -182,6 +182,10 @@ class CorodbgApp(App[int]):
             elif kind == "pause":
                 self.state.apply_pause(event)
                 self._pending_log.extend(event.get("log") or [])
+                if event.get("reason") == "start":
+                    self._pending_log.append({"step": None, "text": "#0 the loop started; nothing has run yet"})
+                elif event.get("reason") in ("end", "deadlock", "exception") and event.get("message"):
+                    self._pending_log.append({"step": None, "text": f"{event['reason']}: {event['message']}"})
                 self._state_dirty = True
                 self._awaiting_answer = False
                 stopped = True
@@ -199,6 +203,9 @@ class CorodbgApp(App[int]):
                 self.state.apply_exit(int(event.get("code") or 0))
             elif kind == "terminated":
                 self.state.apply_terminated(event)
+                if self.state.status == CRASHED:
+                    self._pending_log.append({"step": None, "text": f"the program {self.state.status_text()}"
+                                              " without reporting an exit"})
                 self._state_dirty = True
                 over = True
         return stopped, over

@@ -49,8 +49,11 @@ class PauseState:
     def apply_pause(self, event: Dict[str, Any]) -> None:
         """Take a ``pause`` event; the selection goes to the paused task's innermost user frame."""
         self.reason = event.get("reason", "")
-        self.step = int(event.get("step") or 0)
-        self.time = float(event.get("time") or 0.0)
+        if self.reason != "end" or event.get("step"):
+            # The end pause comes after asyncio.run closed its loop and reports step 0,
+            # t=0: keep the last real figures instead.
+            self.step = int(event.get("step") or 0)
+            self.time = float(event.get("time") or 0.0)
         self.message = event.get("message") or ""
         self.location = event.get("location")
         self.task = event.get("task")

@@ -9,12 +9,12 @@ cursor line (the place a future breakpoint command acts on).
 from __future__ import annotations
 
 import os
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple, Union
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.syntax import Syntax
-from rich.text import Text
+from rich.text import Span, Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
@@ -38,11 +38,18 @@ def highlight_file(path: str) -> List[Text]:
     lines = highlighted.split("\n", allow_blank=True)
     for line in lines:
         line.style = ""
+        line.spans = [Span(span.start, span.end, _foreground(span.style)) for span in line.spans]
         line.end = ""
         line.no_wrap = True
     if lines and not lines[-1].plain and code.endswith("\n"):
         lines.pop()
     return lines
+
+
+def _foreground(style: Union[str, Style]) -> Style:
+    """A token's style without its background, so the pane's own line marks show through."""
+    style = Style.parse(style) if isinstance(style, str) else style
+    return Style(color=style.color, bold=style.bold, italic=style.italic, underline=style.underline)
 
 
 class SourcePane(ScrollView, can_focus=True):

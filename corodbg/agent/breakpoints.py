@@ -1,0 +1,153 @@
+"""Breakpoints: where the program stops on its own, and under which conditions.
+
+A breakpoint names a file and line, optionally a condition (``if EXPR``,
+evaluated in the frame), a task (``task NAME``: only that task stops there)
+and whether it is one-shot (``tbreak``). The table answers two questions fast:
+does this code object need tracing at all, and does this line event stop?
+
+Standard library only: this module runs inside the debuggee.
+"""
+
+from __future__ import annotations
+
+import linecache
+import os
+import types
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Set, Tuple
+
+
+class BreakpointError(ValueError):
+    """A breakpoint that cannot be set; the message says why."""
+
+
+@dataclass
+class Breakpoint:
+    number: int
+    file: str                 # absolute path, or the name as given when no such file exists
+    line: int
+    condition: Optional[str] = None
+    task: Optional[str] = None
+    temporary: bool = False
+    hits: int = 0
+
+    def describe(self) -> str:
+        text = f"{'tbreak' if self.temporary else 'break'} {os.path.relpath(self.file) if os.path.isabs(self.file) else self.file}:{self.line}"
+        if self.task:
+            text += f" task {self.task}"
+        if self.condition:
+            text += f" if {self.condition}"
+        return text
+
+    def as_dict(self) -> Dict[str, Any]:
+        return {"number": self.number, "file": os.path.relpath(self.file) if os.path.isabs(self.file) else self.file,
+                "line": self.line, "condition": self.condition, "task": self.task,
+                "temporary": self.temporary, "hits": self.hits}
+
+
+def parse_breakpoint_spec(words: List[str]) -> Tuple[str, int, Optional[str], Optional[str]]:
+    """``FILE:LINE [task NAME] [if EXPR]`` -> (file, line, task, condition)."""
+    if not words:
+        raise BreakpointError("usage: break FILE:LINE [task NAME] [if EXPR]")
+    location, rest = words[0], words[1:]
+    file, _, line_text = location.rpartition(":")
+    if not file or not line_text.isdigit():
+        raise BreakpointError(f"{location!r} is not FILE:LINE")
+    task = condition = None
+    while rest:
+        keyword = rest.pop(0)
+        if keyword == "task" and rest:
+            task = rest.pop(0)
+        elif keyword == "if" and rest:
+            condition = " ".join(rest)
+            rest = []
+        else:
+            raise BreakpointError("usage: break FILE:LINE [task NAME] [if EXPR]")
+    if condition is not None:
+        try:
+            compile(condition, "<condition>", "eval")
+        except SyntaxError as error:
+            raise BreakpointError(f"the condition {condition!r} is not an expression: {error.msg}") from None
+    return file, int(line_text), task, condition
+
+
+class BreakpointTable:
+    """All breakpoints, indexed by file for the tracer's fast checks."""
+
+    def __init__(self) -> None:
+        self.items: List[Breakpoint] = []
+        self.next_number = 1
+        self._by_filename: Dict[str, Dict[int, List[Breakpoint]]] = {}
+        self._code_cache: Dict[types.CodeType, bool] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def add(self, file: str, line: int, *, condition: Optional[str] = None, task: Optional[str] = None,
+            temporary: bool = False) -> Breakpoint:
+        path = os.path.abspath(file)
+        if os.path.exists(path):
+            source = linecache.getline(path, line).strip()
+            if not source:
+                raise BreakpointError(f"{file}:{line}: no such line, or a blank line")
+            if source.startswith("#"):
+                raise BreakpointError(f"{file}:{line} is a comment")
+            file = path
+        breakpoint_ = Breakpoint(self.next_number, file, line, condition, task, temporary)
+        self.next_number += 1
+        self.items.append(breakpoint_)
+        self._reindex()
+        return breakpoint_
+
+    def clear(self, file: Optional[str] = None, line: Optional[int] = None) -> List[Breakpoint]:
+        """Remove the breakpoints at FILE:LINE (all of them without arguments)."""
+        if file is None:
+            removed, self.items = self.items, []
+        else:
+            removed = [b for b in self.items if self._same_file(b.file, file) and (line is None or b.line == line)]
+            self.items = [b for b in self.items if b not in removed]
+        self._reindex()
+        return removed
+
+    def remove(self, breakpoint_: Breakpoint) -> None:
+        self.items = [b for b in self.items if b is not breakpoint_]
+        self._reindex()
+
+    @staticmethod
+    def _same_file(stored: str, given: str) -> bool:
+        return stored == os.path.abspath(given) or stored == given or stored.endswith(os.sep + given)
+
+    def _reindex(self) -> None:
+        self._by_filename = {}
+        self._code_cache = {}
+        self._resolved: Dict[str, Dict[int, List[Breakpoint]]] = {}
+
+    def _lines_for(self, filename: str) -> Dict[int, List[Breakpoint]]:
+        """The breakpoints of one code filename, by line (cached)."""
+        found = self._resolved.get(filename)
+        if found is None:
+            found = {}
+            for breakpoint_ in self.items:
+                if breakpoint_.file == filename or (not os.path.isabs(breakpoint_.file)
+                                                    and filename.endswith(os.sep + breakpoint_.file)):
+                    found.setdefault(breakpoint_.line, []).append(breakpoint_)
+            self._resolved[filename] = found
+        return found
+
+    def wants_code(self, code: types.CodeType) -> bool:
+        """Whether any breakpoint lies in this code object's lines (cached)."""
+        known = self._code_cache.get(code)
+        if known is None:
+            lines = self._lines_for(code.co_filename)
+            known = bool(lines) and bool(_code_lines(code) & set(lines))
+            self._code_cache[code] = known
+        return known
+
+    def at(self, frame: types.FrameType) -> List[Breakpoint]:
+        return self._lines_for(frame.f_code.co_filename).get(frame.f_lineno, [])
+
+
+def _code_lines(code: types.CodeType) -> Set[int]:
+    if hasattr(code, "co_lines"):
+        return {line for _, _, line in code.co_lines() if line is not None}
+    return {code.co_firstlineno}

@@ -1,0 +1,129 @@
+"""next, finish, breakpoints, exceptions, deadlocks and evaluation, through -c and --trace."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Tuple
+
+ROOT = Path(__file__).resolve().parents[2]
+PROGRAMS = Path(__file__).parent / "debugging"
+
+
+def debug(program: str, *commands: str, env: Dict[str, str] | None = None,
+          timeout: float = 30) -> Tuple[subprocess.CompletedProcess, List[Dict[str, Any]]]:
+    trace = PROGRAMS / f".{program}.{os.getpid()}.jsonl"
+    argv = [sys.executable, "-m", "corodbg", "--headless", "--trace", str(trace)]
+    for command in commands:
+        argv += ["-c", command]
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    try:
+        done = subprocess.run(argv + [program], cwd=PROGRAMS, capture_output=True, text=True,
+                              timeout=timeout, env=full_env)
+        events = [json.loads(line) for line in trace.read_text().splitlines()]
+    finally:
+        trace.unlink(missing_ok=True)
+    return done, events
+
+
+def stops(events: List[Dict[str, Any]]) -> List[Tuple[str, str, Any]]:
+    """(reason, function:line, task) of each pause."""
+    result = []
+    for event in events:
+        if event["event"] == "pause":
+            where = event["location"]
+            result.append((event["reason"], f"{where['function']}:{where['line']}" if where else None, event["task"]))
+    return result
+
+
+def replies(events: List[Dict[str, Any]]) -> List[str]:
+    return [e["text"] for e in events if e["event"] == "reply"]
+
+
+def test_next_over_a_suspending_await_stops_in_the_same_task_after_the_other_ran() -> None:
+    done, events = debug("race.py", "tbreak race.py:9", "continue", "next", "p value, counter")
+    assert stops(events)[1:3] == [("breakpoint", "worker:9", "Task-2"), ("next", "worker:10", "Task-2")]
+    # Task-3 read the counter while Task-2 was suspended: the lost update is visible.
+    assert replies(events)[-1] == "(0, 0)"
+    assert done.returncode == 0
+
+
+def test_next_with_a_plain_breakpoint_stops_where_the_other_task_hits_it() -> None:
+    _, events = debug("race.py", "break race.py:9", "continue", "next")
+    assert stops(events)[1:3] == [("breakpoint", "worker:9", "Task-2"), ("breakpoint", "worker:9", "Task-3")]
+
+
+def test_next_steps_over_a_line_and_out_of_a_returning_frame_into_its_caller() -> None:
+    _, events = debug("nested.py", "break nested.py:5", "continue", "next", "next", "next", "next", "next")
+    assert [s[1] for s in stops(events)[1:7]] == ["inner:5", "inner:6", "inner:7", "inner:8", "outer:13", "outer:14"]
+
+
+def test_finish_runs_until_the_frame_returns() -> None:
+    _, events = debug("nested.py", "break nested.py:5", "continue", "finish")
+    assert stops(events)[2][:2] == ("finish", "outer:13")
+
+
+def test_conditional_breakpoint_stops_only_where_its_condition_holds() -> None:
+    _, events = debug("builtin_breakpoint.py", "break builtin_breakpoint.py:8 if i == 1", "continue",
+                      "p i", "continue", "continue", "continue", env={"PYTHONBREAKPOINT": "0"})
+    assert [s[:2] for s in stops(events)] == [("start", "count:4"), ("breakpoint", "count:8"), ("end", None)]
+    assert replies(events)[-1] == "1"
+
+
+def test_builtin_breakpoint_stops_at_its_line_unless_turned_off() -> None:
+    _, events = debug("builtin_breakpoint.py", "continue")
+    assert [s[:2] for s in stops(events)][1:4] == [("breakpoint", "count:7")] * 3
+    _, events = debug("builtin_breakpoint.py", "continue", env={"PYTHONBREAKPOINT": "0"})
+    assert [s[0] for s in stops(events)] == ["start", "end"]
+
+
+def test_breakpoint_for_one_task_ignores_the_others() -> None:
+    _, events = debug("race.py", "break race.py:10 task Task-3", "continue", "continue")
+    assert [s for s in stops(events) if s[0] == "breakpoint"] == [("breakpoint", "worker:10", "Task-3")]
+
+
+def test_clear_removes_breakpoints() -> None:
+    _, events = debug("race.py", "break race.py:9", "clear race.py:9", "continue")
+    assert [s[0] for s in stops(events)] == ["start", "end"]
+
+
+def test_a_task_exception_pauses_at_its_raise_site_and_the_exit_code_is_pythons() -> None:
+    done, events = debug("task_error.py", "continue")
+    pause = next(e for e in events if e["event"] == "pause" and e["reason"] == "exception")
+    assert pause["location"]["function"] == "fail" and pause["location"]["line"] == 7
+    assert "ValueError: bad value 42" in pause["exception"]["traceback"]
+    assert pause["exception"]["frame"]["locals"]["bad"] == "42"
+    assert "Task exception was never retrieved" in done.stderr
+    plain = subprocess.run([sys.executable, "task_error.py"], cwd=PROGRAMS, capture_output=True)
+    assert done.returncode == plain.returncode == 0
+
+
+def test_unhandled_exception_in_main_stops_at_raise_and_exits_1() -> None:
+    done, events = debug("nested.py", "continue")
+    assert ("exception", "main:20", "Task-1") in stops(events)
+    assert done.returncode == 1
+    assert done.stderr.rstrip().endswith("RuntimeError: boom")
+
+
+def test_deadlock_is_reported_within_a_second_not_hung() -> None:
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "corodbg", "--headless", "deadlock_lock_event.py"],
+                          cwd=PROGRAMS, capture_output=True, text=True, timeout=20,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert time.monotonic() - started < 5
+    assert done.returncode != 0
+    assert "deadlock" in done.stderr and "Event.wait()" in done.stderr and "Lock.acquire()" in done.stderr
+
+
+def test_evaluate_and_execute_report_errors_without_crashing() -> None:
+    done, events = debug("race.py", "break race.py:10", "continue", "p value + 1", "p nope", "!value = 41",
+                         "p 1/0")
+    texts = replies(events)
+    assert texts[1] == "1"
+    assert texts[2].startswith("*** NameError")
+    assert texts[-1].startswith("*** ZeroDivisionError")
+    assert done.returncode == 0
