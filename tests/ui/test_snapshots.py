@@ -1,0 +1,71 @@
+"""Snapshot tests of the corodbg UI on small fixed programs (tests/ui/programs/).
+
+Each app runs its program with the repository root as working directory, so
+every path on screen is relative; the app's ``settled()`` is awaited after each
+key, so a snapshot never catches the screen halfway.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ui_helpers import make_app, press_and_settle
+
+SIZE = (110, 32)
+
+
+def snap(snap_compare, program: str, *keys: str, size=SIZE) -> bool:
+    async def run_before(pilot) -> None:
+        await press_and_settle(pilot, *keys)
+
+    return snap_compare(make_app(program), terminal_size=size, run_before=run_before)
+
+
+def test_chain_at_start(snap_compare):
+    assert snap(snap_compare, "chain.py")
+
+
+def test_chain_after_four_steps(snap_compare):
+    """Inside phase1: the Coroutines tree shows the chain outer → phase1."""
+    assert snap(snap_compare, "chain.py", "s", "s", "s", "s")
+
+
+def test_generator_mid_chain(snap_compare):
+    assert snap(snap_compare, "generator.py", "s", "s", "s", "s")
+
+
+def test_gather_several_ready(snap_compare):
+    assert snap(snap_compare, "gather.py", "space", "space")
+
+
+def test_gather_pick_out_of_order(snap_compare):
+    """Sending the second ready item first: the Log marks the pick."""
+    assert snap(snap_compare, "gather.py", "space", "space", "down", "space")
+
+
+def test_task_asleep_virtual_clock(snap_compare):
+    assert snap(snap_compare, "sleeper.py", "space", "space", "space")
+
+
+def test_finished(snap_compare):
+    assert snap(snap_compare, "chain.py", "c")
+
+
+def test_unhandled_exception(snap_compare):
+    assert snap(snap_compare, "crash.py", "c")
+
+
+def test_syntax_error(snap_compare):
+    assert snap(snap_compare, "syntax_error.py")
+
+
+def test_child_dies(snap_compare):
+    assert snap(snap_compare, "dies.py", "c")
+
+
+def test_help_screen(snap_compare):
+    assert snap(snap_compare, "chain.py", "question_mark")
+
+
+def test_layout_80x24(snap_compare):
+    assert snap(snap_compare, "chain.py", "s", "s", size=(80, 24))

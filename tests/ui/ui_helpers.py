@@ -1,0 +1,45 @@
+"""Shared by the UI tests: an app on a fixed program, and pressing keys until the screen settles."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import corodbg
+from corodbg.agent.runner import Target
+from corodbg.ui.app import CorodbgApp
+
+#: The repository whose engine runs the programs; programs are given relative to it.
+REPO_ROOT = Path(corodbg.__file__).parent.parent
+PROGRAMS = "tests/ui/programs"
+
+#: Keys that send a command to the program (the app counts those).
+COMMAND_KEYS = {"s", "c", "n", "space"}
+
+
+def make_app(program: str) -> CorodbgApp:
+    return CorodbgApp(Target(f"{PROGRAMS}/{program}"), cwd=str(REPO_ROOT))
+
+
+async def settle(pilot, timeout: float = 15.0) -> None:
+    """Wait for the program to pause or end and for the screen to show it."""
+    app = pilot.app
+    await asyncio.wait_for(app.settled(), timeout)
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+
+
+async def press_and_settle(pilot, *keys: str) -> None:
+    """Press keys one at a time; after a command key, wait until its answer is on screen."""
+    app = pilot.app
+    await settle(pilot)
+    for key in keys:
+        before = app.command_count
+        await pilot.press(key)
+        if key in COMMAND_KEYS:
+            for _ in range(500):
+                if app.command_count > before:
+                    break
+                await pilot.pause(0.01)
+        await settle(pilot)
