@@ -1,0 +1,164 @@
+"""``corodbg --headless PROGRAM`` must behave exactly like ``python PROGRAM``.
+
+For every program in ``tests/agent/programs`` and every sample in
+``samples/``: run it with the test's interpreter, then under corodbg, and
+compare stdout bytes, stderr bytes and the exit status. A program that needs a
+newer Python says so in a ``# requires: 3.X`` line and is skipped on older ones.
+
+The exceptions, checked against fixed expectations instead of ``python``:
+``samples/deadlock.py`` (python hangs; corodbg reports the deadlock),
+``samples/generator.py`` on 3.11+ (``asyncio.coroutine`` is gone, so python
+fails while corodbg's shim runs it) and ``programs/hour_sleep.py`` (python
+would sleep for two hours).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import List, Optional
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+PROGRAMS_DIR = Path(__file__).resolve().parent / "programs"
+SAMPLES_DIR = REPO / "samples"
+TIMEOUT = 60
+
+#: Checked against fixed expectations, never run with plain python.
+NOT_UNDER_PYTHON = {"deadlock.py", "hour_sleep.py"}
+
+CHAIN_OUTPUT = (
+    b"in outer\n"
+    b"waiting for result1\n"
+    b"in phase1\n"
+    b"waiting for result2\n"
+    b"in phase2\n"
+    b"return value: ('result1', 'result2 derived from result1')\n"
+)
+
+HOUR_SLEEP_OUTPUT = (
+    b"slept 3600 s\n"
+    b"['half', 'minute'] 5400 s\n"
+    b"two hours 7200 s\n"
+)
+
+
+def env() -> dict:
+    environment = dict(os.environ)
+    path = environment.get("PYTHONPATH")
+    environment["PYTHONPATH"] = str(REPO) + (os.pathsep + path if path else "")
+    for name in ("PYTHONASYNCIODEBUG", "PYTHONDEVMODE", "PYTHONWARNINGS"):
+        environment.pop(name, None)
+    return environment
+
+
+def run(argv: List[str], cwd: Path, *, merge_stderr: bool = False,
+        timeout: float = TIMEOUT) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        argv, cwd=cwd, env=env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE, timeout=timeout)
+
+
+def python(program: Path, **kwargs) -> subprocess.CompletedProcess:
+    return run([sys.executable, program.name], program.parent, **kwargs)
+
+
+def corodbg(program: Path, *options: str, **kwargs) -> subprocess.CompletedProcess:
+    return run([sys.executable, "-m", "corodbg", "--headless", *options, program.name],
+               program.parent, **kwargs)
+
+
+def required_version(program: Path) -> Optional[tuple]:
+    match = re.search(r"^# requires: (\d+)\.(\d+)\s*$", program.read_text(), re.MULTILINE)
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def cases(directory: Path, prefix: str) -> list:
+    params = []
+    for program in sorted(directory.glob("*.py")):
+        marks = []
+        needed = required_version(program)
+        if needed is not None:
+            marks.append(pytest.mark.skipif(
+                sys.version_info < needed, reason=f"needs Python {needed[0]}.{needed[1]}+"))
+        params.append(pytest.param(program, id=f"{prefix}/{program.stem}", marks=marks))
+    return params
+
+
+def diff(name: str, expected: bytes, actual: bytes) -> str:
+    lines = difflib.unified_diff(
+        expected.decode(errors="replace").splitlines(keepends=True),
+        actual.decode(errors="replace").splitlines(keepends=True),
+        f"{name} (python)", f"{name} (corodbg)")
+    return "".join(lines) or f"{name}: {expected!r} != {actual!r}\n"
+
+
+def assert_same(expected: subprocess.CompletedProcess, actual: subprocess.CompletedProcess) -> None:
+    """Equal stdout bytes, stderr bytes and exit status; a failure shows a diff of each."""
+    problems = []
+    if actual.stdout != expected.stdout:
+        problems.append(diff("stdout", expected.stdout, actual.stdout))
+    if actual.stderr != expected.stderr:
+        problems.append(diff("stderr", expected.stderr, actual.stderr))
+    if actual.returncode != expected.returncode:
+        problems.append(f"exit status: python {expected.returncode}, corodbg {actual.returncode}\n")
+    assert not problems, "\n" + "".join(problems)
+
+
+@pytest.mark.parametrize("program", cases(PROGRAMS_DIR, "programs") + cases(SAMPLES_DIR, "samples"))
+def test_same_as_python(program: Path) -> None:
+    if program.name in NOT_UNDER_PYTHON:
+        pytest.skip("checked by its own test")
+    if program.name == "generator.py" and sys.version_info >= (3, 11):
+        pytest.skip("asyncio.coroutine is gone: see test_generator_sample_runs_on_311_and_later")
+    assert_same(python(program), corodbg(program))
+
+
+@pytest.mark.parametrize("name", ["stderr_interleaved.py", "exc_unhandled.py", "exc_never_awaited.py"])
+def test_same_interleaving_of_stdout_and_stderr(name: str) -> None:
+    """With both streams on one pipe, the bytes interleave exactly as with python."""
+    program = PROGRAMS_DIR / name
+    assert_same(python(program, merge_stderr=True), corodbg(program, merge_stderr=True))
+
+
+def test_hour_sleep_takes_no_wall_time() -> None:
+    started = time.monotonic()
+    result = corodbg(PROGRAMS_DIR / "hour_sleep.py", timeout=30)
+    elapsed = time.monotonic() - started
+    assert (result.stdout, result.stderr, result.returncode) == (HOUR_SLEEP_OUTPUT, b"", 0)
+    assert elapsed < 10, f"two virtual hours took {elapsed:.1f} s of wall time"
+
+
+def test_deadlock_sample_is_reported_not_hung() -> None:
+    started = time.monotonic()
+    try:
+        result = corodbg(SAMPLES_DIR / "deadlock.py", timeout=5)
+    except subprocess.TimeoutExpired:
+        pytest.fail("corodbg hung on a deadlock instead of reporting it")
+    assert time.monotonic() - started < 5
+    assert result.returncode != 0
+    assert b"deadlock" in result.stderr
+    assert b"Traceback" not in result.stderr
+    assert result.stdout == (
+        b"left: holds lock_a\n"
+        b"right: holds lock_b\n"
+        b"left: waiting for lock_b\n"
+        b"right: waiting for lock_a\n"
+    )
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="asyncio.coroutine still exists on 3.10")
+def test_generator_sample_runs_on_311_and_later() -> None:
+    program = SAMPLES_DIR / "generator.py"
+    plain = python(program)
+    assert plain.returncode == 1 and b"AttributeError" in plain.stderr  # why python is not the reference
+    result = corodbg(program)
+    assert result.returncode == 0
+    assert result.stdout == CHAIN_OUTPUT
+    assert b"Traceback" not in result.stderr
