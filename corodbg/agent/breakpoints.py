@@ -143,6 +143,9 @@ class BreakpointTable:
             self._code_cache[code] = known
         return known
 
+    def wants_line(self, code: types.CodeType, line: int) -> bool:
+        return line in self._lines_for(code.co_filename)
+
     def at(self, frame: types.FrameType) -> List[Breakpoint]:
         return self._lines_for(frame.f_code.co_filename).get(frame.f_lineno, [])
 

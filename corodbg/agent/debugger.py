@@ -30,7 +30,7 @@ from corodbg.agent.breakpoints import BreakpointError, BreakpointTable, parse_br
 from corodbg.agent.evaluate import evaluate, execute
 from corodbg.agent.loop import StepLoop
 from corodbg.agent.protocol import PauseEvent
-from corodbg.agent.tracer import LineTracer
+from corodbg.agent.tracer import BreakpointMonitor, LineTracer
 from corodbg.agent.usercode import display_path, is_user_file
 
 #: Modes: what the program is doing until the next pause.
@@ -67,6 +67,8 @@ class Debugger:
         self.mode = START if pause_at_start else CONTINUE
         self.breakpoints = BreakpointTable()
         self.tracer = LineTracer(self._on_line, self._on_return, self.breakpoints.wants_code)
+        self.monitor = BreakpointMonitor(self._on_line, self.breakpoints.wants_code, self.breakpoints.wants_line) \
+            if BreakpointMonitor.available() else None
         self.loop_ref: Optional[weakref.ReferenceType] = None
         self.last_loop: Optional[StepLoop] = None
         self.steps_before = 0       # steps run by loops that came before the current one
@@ -93,7 +95,7 @@ class Debugger:
     def detach(self) -> None:
         StepLoop.on_created = None
         sys.breakpointhook = sys.__breakpointhook__
-        self.tracer.stop()
+        self._stop_tracing()
 
     def _adopt(self, loop: StepLoop) -> None:
         previous = self.loop
@@ -105,6 +107,11 @@ class Debugger:
         loop.observe_steps = self.mode != CONTINUE
         loop.watch_failures = True
 
+    def _stop_tracing(self) -> None:
+        self.tracer.stop()
+        if self.monitor is not None:
+            self.monitor.stop()
+
     @property
     def loop(self) -> Optional[StepLoop]:
         return self.loop_ref() if self.loop_ref is not None else None
@@ -115,10 +122,16 @@ class Debugger:
         loop = self.loop
         if loop is not None:
             loop.observe_steps = mode != CONTINUE
+        if self.monitor is not None:
+            self.monitor.stop()
         if mode in TRACED_MODES:
             self.tracer.start(frame or sys._getframe(), all_user_code=True)
         elif self.breakpoints:
-            self.tracer.start(frame or sys._getframe(), all_user_code=False)
+            self.tracer.stop()
+            if self.monitor is not None:
+                self.monitor.start()
+            if self.monitor is None or not self.monitor.active:
+                self.tracer.start(frame or sys._getframe(), all_user_code=False)
         else:
             self.tracer.stop()
 
@@ -275,7 +288,7 @@ class Debugger:
 
     def finish(self, code: int) -> None:
         """The program is over: one last pause (``end``), then tell the frontend."""
-        self.tracer.stop()
+        self._stop_tracing()
         self.mode = CONTINUE
         try:
             self._pause("end", self.last_loop, message=f"the program exited with code {code}")
@@ -296,6 +309,8 @@ class Debugger:
             return
         self.pausing = True
         self.tracer.muted = True
+        if self.monitor is not None:
+            self.monitor.muted = True
         self.stop_frames, self.return_frames = [], []
         try:
             event = self.pause_event(reason, loop, frame=frame, task=task, message=message, location=location)
@@ -317,6 +332,8 @@ class Debugger:
                 self.frontend.reply(command, reply, True)
         finally:
             self.tracer.muted = False
+            if self.monitor is not None:
+                self.monitor.muted = False
             self.pausing = False
 
     def _frame_of_task(self, task: Optional[asyncio.Task]) -> Optional[types.FrameType]:
@@ -335,7 +352,7 @@ class Debugger:
         name = command.get("cmd")
         loop, frame = context.loop, context.resume_frame
         if name == "quit":
-            self.tracer.stop()
+            self._stop_tracing()
             raise QuitRequested()
         if name == "eval" or name == "exec":
             target = self._frame_for_command(command, context)
@@ -428,7 +445,7 @@ class Debugger:
     def _retrace(self) -> None:
         """Breakpoints changed: trace what they now need (applied when the program resumes)."""
         if self.mode not in TRACED_MODES and not self.breakpoints:
-            self.tracer.stop()
+            self._stop_tracing()
 
     # -- the state, as plain data ----------------------------------------------------
 

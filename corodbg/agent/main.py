@@ -27,7 +27,7 @@ def debug_program(target: Target, frontend: Frontend, *, pause_at_start: bool = 
     try:
         outcome = run_target(target)
     finally:
-        debugger.tracer.stop()
+        debugger._stop_tracing()
     try:
         sys.stdout.flush()
     except Exception:

@@ -88,7 +88,9 @@ def exit_status(exit_: SystemExit) -> int:
 
 def print_traceback(error: BaseException) -> None:
     """Print ``error`` through ``sys.excepthook`` with corodbg's and runpy's frames removed."""
-    sys.excepthook(type(error), error, user_traceback(error.__traceback__))
+    tb = user_traceback(error.__traceback__)
+    error.__traceback__ = tb  # the default hook prints the exception's own traceback, not the argument
+    sys.excepthook(type(error), error, tb)
 
 
 def user_traceback(tb: Optional[types.TracebackType]) -> Optional[types.TracebackType]:

@@ -63,3 +63,77 @@ class LineTracer:
             elif event == "return":
                 self.on_return(frame)
         return self._trace_local
+
+
+class BreakpointMonitor:
+    """Breakpoints on 3.12+ through ``sys.monitoring``: an unhit breakpoint costs nothing.
+
+    Each code object is looked at once (its first PY_START or PY_RESUME, then
+    that event is disabled for it); only code holding a breakpoint gets LINE
+    events, and each line that holds none disables itself after its first
+    event. Stepping still uses ``LineTracer``; the two never run together.
+    """
+
+    TOOL = 0  # sys.monitoring.DEBUGGER_ID
+
+    def __init__(self, on_line: FrameCallback, wants_code: Callable[[types.CodeType], bool],
+                 wants_line: Callable[[types.CodeType, int], bool]) -> None:
+        self.on_line = on_line
+        self.wants_code = wants_code
+        self.wants_line = wants_line
+        self.active = False
+        self.muted = False
+        self._registered = False
+        self._lined: list = []
+
+    @staticmethod
+    def available() -> bool:
+        return hasattr(sys, "monitoring")
+
+    def start(self) -> None:
+        monitoring = sys.monitoring  # type: ignore[attr-defined]
+        events = monitoring.events
+        if not self._registered:
+            try:
+                monitoring.use_tool_id(self.TOOL, "corodbg")
+            except ValueError:
+                return  # another debugger holds the tool id: breakpoints fall back to settrace
+            monitoring.register_callback(self.TOOL, events.PY_START, self._on_start)
+            monitoring.register_callback(self.TOOL, events.PY_RESUME, self._on_start)
+            monitoring.register_callback(self.TOOL, events.LINE, self._on_line)
+            self._registered = True
+        self._clear_lines()
+        monitoring.set_events(self.TOOL, events.PY_START | events.PY_RESUME)
+        monitoring.restart_events()
+        self.active = True
+        # Frames already running (the module's, a paused coroutine's) get no
+        # PY_START: look at the ones on the stack now.
+        frame = sys._getframe(1)
+        while frame is not None:
+            self._on_start(frame.f_code, 0)
+            frame = frame.f_back
+
+    def stop(self) -> None:
+        if not self.active:
+            return
+        self.active = False
+        sys.monitoring.set_events(self.TOOL, 0)  # type: ignore[attr-defined]
+        self._clear_lines()
+
+    def _clear_lines(self) -> None:
+        for code in self._lined:
+            sys.monitoring.set_local_events(self.TOOL, code, 0)  # type: ignore[attr-defined]
+        self._lined = []
+
+    def _on_start(self, code: types.CodeType, offset: int) -> Any:
+        if self.active and self.wants_code(code):
+            sys.monitoring.set_local_events(self.TOOL, code, sys.monitoring.events.LINE)  # type: ignore[attr-defined]
+            self._lined.append(code)
+        return sys.monitoring.DISABLE  # type: ignore[attr-defined]
+
+    def _on_line(self, code: types.CodeType, line: int) -> Any:
+        if not self.wants_line(code, line):
+            return sys.monitoring.DISABLE  # type: ignore[attr-defined]
+        if self.active and not self.muted:
+            self.on_line(sys._getframe(1))
+        return None

@@ -115,7 +115,7 @@ class CorodbgApp(App[int]):
         with Horizontal(id="bottom"):
             yield OutputPane(id="output")
             yield StepLogPane(id="log")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     async def on_mount(self) -> None:
         self.query_one(OutputPane).set_cwd(self.cwd)

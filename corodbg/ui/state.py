@@ -163,14 +163,16 @@ def innermost_user_index(frames: List[Dict[str, Any]]) -> int:
     return len(frames) - 1
 
 
-def log_line(entry: Dict[str, Any]) -> Tuple[str, Optional[str]]:
-    """One step record as a line, and a note when the item was picked out of order.
+def log_line(entry: Dict[str, Any]) -> Tuple[str, Optional[str], str]:
+    """One step record as (head, out-of-order note, details).
 
-    ``#3 send → Task-2 worker(): resume  ran from line 4 to line 6, suspended on sleep(1)``
+    ``#3 send → Task-2 worker(): resume``, ``picked 2 of 3``,
+    ``ran from line 4 to line 6, suspended on sleep(1)``. The note sits right
+    after the head so it stays visible in a narrow pane.
     """
     if entry.get("step") is None:
-        return entry.get("text", ""), None
-    text = f"#{entry['step']} {entry.get('command', '')} → {entry.get('item', '')}"
+        return entry.get("text", ""), None, ""
+    head = f"#{entry['step']} {entry.get('command', '')} → {entry.get('item', '')}"
     details = []
     from_line, to_line = entry.get("from_line"), entry.get("to_line")
     if from_line is not None and to_line is not None:
@@ -179,9 +181,5 @@ def log_line(entry: Dict[str, Any]) -> Tuple[str, Optional[str]]:
         details.append(f"ran from line {from_line}")
     if entry.get("outcome"):
         details.append(entry["outcome"])
-    if details:
-        text += "  " + ", ".join(details)
-    note = None
-    if entry.get("picked"):
-        note = f"picked {entry['picked']} of {entry.get('of')}"
-    return text, note
+    note = f"picked {entry['picked']} of {entry.get('of')}" if entry.get("picked") else None
+    return head, note, ", ".join(details)

@@ -76,7 +76,11 @@ class CoroutinesPane(Tree[Optional[FrameRef]]):
                 node.add_leaf(detail, data=FrameRef(name, inner) if frames else None)
         self.border_subtitle = f"{len(state.tasks)} task{'s' if len(state.tasks) != 1 else ''}"
         if target is not None:
-            self.call_after_refresh(self._move_to, target)
+            _ = self.last_line  # lays the lines out now, so the node knows its line
+            if target.line >= 0:
+                self._move_to(target)
+            else:
+                self.call_after_refresh(self._move_to, target)
 
     def _move_to(self, node: TreeNode[Optional[FrameRef]]) -> None:
         if node.tree is self and node.line >= 0:

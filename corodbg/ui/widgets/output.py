@@ -27,6 +27,7 @@ class OutputPane(RichLog):
         border: round $primary-darken-2;
         background: $surface;
         scrollbar-size-vertical: 1;
+        overflow: auto auto;
     }
     OutputPane:focus {
         border: round $accent;

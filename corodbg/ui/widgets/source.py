@@ -108,7 +108,10 @@ class SourcePane(ScrollView, can_focus=True):
         self.cursor_line = max(1, line)
         self.border_title = f"Source — {file}"
         self.refresh()
-        self.call_after_refresh(self._centre, line)
+        if self.scrollable_content_region.height > 0:
+            self._centre(line)
+        else:
+            self.call_after_refresh(self._centre, line)
 
     def clear_source(self) -> None:
         self.file = None
@@ -134,7 +137,7 @@ class SourcePane(ScrollView, can_focus=True):
         except OSError:
             self.lines = []
             self._placeholder = f"(source not available: {file})"
-        width = max((line.cell_len for line in self.lines), default=0) + 8
+        width = max((line.cell_len for line in self.lines), default=0) + 3 + len(str(len(self.lines)))
         self.virtual_size = Size(width, max(1, len(self.lines)))
 
     def _centre(self, line: int) -> None:

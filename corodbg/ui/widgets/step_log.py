@@ -18,6 +18,7 @@ class StepLogPane(RichLog):
         border: round $primary-darken-2;
         background: $surface;
         scrollbar-size-vertical: 1;
+        overflow: auto auto;
     }
     StepLogPane:focus {
         border: round $accent;
@@ -43,12 +44,16 @@ class StepLogPane(RichLog):
                 if step <= self._last_step:
                     continue  # a log that repeats earlier records: keep each step once
                 self._last_step = step
-            text, note = log_line(entry)
-            line = Text(text, "dim" if entry.get("step") is None else "")
-            if line.plain.startswith("#"):
-                line.stylize("bold", 0, len(text.split(" ", 1)[0]))
+            head, note, details = log_line(entry)
+            if entry.get("step") is None:
+                line = Text(head, "dim")
+            else:
+                number, _, rest = head.partition(" ")
+                line = Text.assemble((number, "bold"), " ", rest)
             if note:
-                line.append(f"  ({note})", "bold yellow")
+                line.append(f" [{note}]", "bold yellow")
+            if details:
+                line.append(f"  {details}", "dim")
             lines.append(line)
         if lines:
             self.write(Text("\n").join(lines), scroll_end=True)

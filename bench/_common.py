@@ -1,0 +1,76 @@
+"""Shared by the bench scripts: the 100,000-step program and a fair timer.
+
+Each figure is a median over several rounds, the two commands alternating in
+one run, so that the machine's state affects both alike. Not tests: scripts
+that print ratios (see docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Dict, List, Sequence
+
+ROOT = Path(__file__).resolve().parents[1]
+
+STEPS_PROGRAM = '''\
+import asyncio
+
+TASKS, ROUNDS = 500, 200
+
+
+async def worker(n):
+    total = 0
+    for i in range(ROUNDS):
+        await asyncio.sleep(0)
+        if total < 0:
+            print("never")   # the unhit breakpoint goes here
+        total += i
+    return total
+
+
+async def main():
+    results = await asyncio.gather(*(worker(n) for n in range(TASKS)))
+    print(len(results), sum(results))
+
+
+asyncio.run(main())
+'''
+UNHIT_LINE = 11
+
+
+def write_program(text: str = STEPS_PROGRAM) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="corodbg-bench-"))
+    path = folder / "steps.py"
+    path.write_text(text)
+    return path
+
+
+def env() -> Dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+
+
+def time_once(argv: Sequence[str], cwd: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(argv, cwd=cwd, check=True, stdout=subprocess.DEVNULL, env=env())
+    return time.perf_counter() - started
+
+
+def compare(commands: Dict[str, List[str]], cwd: Path, rounds: int = 5) -> Dict[str, float]:
+    """Median wall time of each command, alternating them for ``rounds`` rounds."""
+    times: Dict[str, List[float]] = {name: [] for name in commands}
+    for name, argv in commands.items():  # warm the caches once
+        time_once(argv, cwd)
+    for _ in range(rounds):
+        for name, argv in commands.items():
+            times[name].append(time_once(argv, cwd))
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def corodbg(*args: str) -> List[str]:
+    return [sys.executable, "-m", "corodbg", *args]
