@@ -1,0 +1,115 @@
+"""Behaviour of the UI driven with Textual's Pilot (no snapshots): output, the end, quitting."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+
+from ui_helpers import make_app, press_and_settle, settle
+
+from corodbg.ui.widgets.output import OutputPane
+from corodbg.ui.widgets.ready_queue import ReadyQueuePane
+
+SIZE = (110, 32)
+
+
+def run_async(test):
+    """No async pytest plugin in the dev venv: each test runs its own event loop."""
+    @functools.wraps(test)
+    def wrapper() -> None:
+        asyncio.run(test())
+    return wrapper
+
+
+def output_text(app) -> str:
+    return "\n".join(strip.text for strip in app.query_one(OutputPane).lines)
+
+
+@run_async
+async def test_two_steps_print_in_outer():
+    app = make_app("chain.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await press_and_settle(pilot, "s")
+        assert "in outer" not in output_text(app)
+        await press_and_settle(pilot, "s")
+        assert "in outer" in output_text(app)
+        await press_and_settle(pilot, "q")
+
+
+@run_async
+async def test_continue_finishes():
+    app = make_app("chain.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await press_and_settle(pilot, "c")
+        assert app.state.status_text() == "finished (exit 0)"
+        assert "return value:" in output_text(app)
+        await press_and_settle(pilot, "c")  # past the end pause: the process exits
+        assert app.session.state == "exited"
+        assert app.state.status_text() == "finished (exit 0)"
+
+
+@run_async
+async def test_quit_leaves_no_child():
+    app = make_app("gather.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        process = app.session.process
+        assert process is not None and process.returncode is None
+        await pilot.press("q")
+        await asyncio.wait_for(process.wait(), 5)
+    assert process.returncode is not None
+    assert app.return_code == 0
+
+
+@run_async
+async def test_unavailable_command_is_notified_and_keys_still_work():
+    app = make_app("chain.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        for _ in range(200):
+            if app._notifications:
+                break
+            await pilot.pause(0.01)
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("not available" in m for m in messages), messages
+        await press_and_settle(pilot, "s", "s")  # the session still takes commands
+        assert "in outer" in output_text(app)
+
+
+@run_async
+async def test_breakpoint_key_says_not_yet():
+    app = make_app("chain.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await press_and_settle(pilot, "b")
+        assert any("breakpoints: not yet" in n.message for n in app._notifications)
+
+
+@run_async
+async def test_restart_after_each_end():
+    for program, keys, status in [("chain.py", ("c", "c"), "finished (exit 0)"),
+                                  ("crash.py", ("c",), "finished (exit 1)"),
+                                  ("syntax_error.py", (), "finished (exit 1)"),
+                                  ("dies.py", ("c",), "crashed (signal 9)")]:
+        app = make_app(program)
+        async with app.run_test(size=SIZE) as pilot:
+            await press_and_settle(pilot, *keys)
+            assert app.state.status_text() == status, program
+            old = app.session.process
+            await press_and_settle(pilot, "r")
+            assert old.returncode is not None
+            expected = "finished (exit 1)" if program == "syntax_error.py" else "paused (start)"
+            assert app.state.status_text() == expected, program
+
+
+@run_async
+async def test_send_picks_the_item_under_the_cursor():
+    app = make_app("gather.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await press_and_settle(pilot, "space", "space")
+        ready = app.query_one(ReadyQueuePane)
+        assert ready.option_count == 2
+        await press_and_settle(pilot, "down", "space")
+        assert app.state.ready[0]["task"] == "Task-3"
+        assert "c starts" in output_text(app)
