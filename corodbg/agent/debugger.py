@@ -107,6 +107,17 @@ class Debugger:
         loop.observe_steps = self.mode != CONTINUE
         loop.watch_failures = True
 
+    def _quit(self) -> None:
+        """End the program here and now: none of its code runs any more (not even finally blocks)."""
+        self._stop_tracing()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:
+                pass
+        self.frontend.on_exit(0)
+        os._exit(0)
+
     def _stop_tracing(self) -> None:
         self.tracer.stop()
         if self.monitor is not None:
@@ -352,8 +363,7 @@ class Debugger:
         name = command.get("cmd")
         loop, frame = context.loop, context.resume_frame
         if name == "quit":
-            self._stop_tracing()
-            raise QuitRequested()
+            self._quit()
         if name == "eval" or name == "exec":
             target = self._frame_for_command(command, context)
             if target is None:

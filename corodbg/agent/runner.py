@@ -10,6 +10,9 @@ Standard library only: this module runs inside the debuggee.
 
 from __future__ import annotations
 
+import builtins
+import importlib.machinery
+import io
 import os
 import runpy
 import sys
@@ -57,7 +60,7 @@ def run_target(target: Target) -> Outcome:
         if target.is_module:
             runpy.run_module(target.path_or_module, run_name="__main__", alter_sys=True)
         else:
-            runpy.run_path(os.path.abspath(target.path_or_module), run_name="__main__")
+            run_script(os.path.abspath(target.path_or_module))
     except QuitRequested:
         return Outcome(code=0, quit=True)
     except SystemExit as exit_:
@@ -69,6 +72,20 @@ def run_target(target: Target) -> Outcome:
         print_traceback(error)
         return Outcome(code=1)
     return Outcome(code=0)
+
+
+def run_script(path: str) -> None:
+    """Run a file as ``__main__`` the way the interpreter does (runpy would change sys.argv[0])."""
+    with io.open_code(path) as file:
+        source = file.read()
+    code = compile(source, path, "exec", dont_inherit=True)
+    module = types.ModuleType("__main__")
+    module.__dict__.update({
+        "__file__": path, "__cached__": None, "__builtins__": builtins, "__spec__": None,
+        "__loader__": importlib.machinery.SourceFileLoader("__main__", path),
+    })
+    sys.modules["__main__"] = module
+    exec(code, module.__dict__)
 
 
 def exit_status(exit_: SystemExit) -> int:
