@@ -94,6 +94,7 @@ class CorodbgApp(App[int]):
         self.state = PauseState(program=target.display)
         self.command_count = 0
         self.first_screen_time: Optional[float] = None
+        self.last_render_time = 0.0  # perf_counter of the last hand-over to the panes (benchmarks)
         self._settled = asyncio.Event()
         self._pending_output: List[Tuple[str, str]] = []
         self._pending_log: List[Dict[str, Any]] = []
@@ -225,6 +226,7 @@ class CorodbgApp(App[int]):
         if self._state_dirty:
             self._state_dirty = False
             self._show_state()
+        self.last_render_time = time.perf_counter()
         if final and self.session is not None and self.session.events.empty():
             self._settled.set()
             if self.first_screen_time is None:
