@@ -49,6 +49,13 @@ HOUR_SLEEP_OUTPUT = (
 )
 
 
+#: Engine bugs found by these tests and not fixed yet (program stem -> reason).
+KNOWN_ENGINE_BUGS = {
+    "exc_keyboard_interrupt": "engine bug: a KeyboardInterrupt escaping the loop shows "
+                              "corodbg/agent/loop.py _run_once in the traceback instead of base_events.py",
+}
+
+
 def env() -> dict:
     environment = dict(os.environ)
     path = environment.get("PYTHONPATH")
@@ -87,6 +94,8 @@ def cases(directory: Path, prefix: str) -> list:
         if needed is not None:
             marks.append(pytest.mark.skipif(
                 sys.version_info < needed, reason=f"needs Python {needed[0]}.{needed[1]}+"))
+        if prefix == "programs" and program.stem in KNOWN_ENGINE_BUGS:
+            marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_ENGINE_BUGS[program.stem]))
         params.append(pytest.param(program, id=f"{prefix}/{program.stem}", marks=marks))
     return params
 
