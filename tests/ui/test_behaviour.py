@@ -62,20 +62,29 @@ async def test_quit_leaves_no_child():
 
 
 @run_async
-async def test_unavailable_command_is_notified_and_keys_still_work():
+async def test_next_runs_or_is_notified_and_keys_still_work():
+    """`n` either pauses with reason next or, on an engine without it, shows the agent's error."""
+    app = make_app("chain.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await press_and_settle(pilot, "n")
+        messages = [n.message for n in app._notifications]
+        assert app.state.reason == "next" or any("not available" in m for m in messages), messages
+        await press_and_settle(pilot, "s", "s")  # the session still takes commands
+        assert "in outer" in output_text(app)
+
+
+@run_async
+async def test_agent_error_is_notified_and_unblocks_the_session():
     app = make_app("chain.py")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("n")
-        for _ in range(200):
-            if app._notifications:
-                break
-            await pilot.pause(0.01)
+        await pilot.press("s")  # while it runs, pretend the agent refused the command
+        app._awaiting_answer = True
+        app.session.state = "running"
+        app._absorb([{"event": "error", "message": "finish: not available yet"}])
         await settle(pilot)
-        messages = [n.message for n in app._notifications]
-        assert any("not available" in m for m in messages), messages
-        await press_and_settle(pilot, "s", "s")  # the session still takes commands
-        assert "in outer" in output_text(app)
+        assert any("not available" in n.message for n in app._notifications)
+        assert app.session.state == "paused"
 
 
 @run_async
@@ -89,7 +98,7 @@ async def test_breakpoint_key_says_not_yet():
 @run_async
 async def test_restart_after_each_end():
     for program, keys, status in [("chain.py", ("c", "c"), "finished (exit 0)"),
-                                  ("crash.py", ("c",), "finished (exit 1)"),
+                                  ("crash.py", ("c", "c"), "finished (exit 1)"),
                                   ("syntax_error.py", (), "finished (exit 1)"),
                                   ("dies.py", ("c",), "crashed (signal 9)")]:
         app = make_app(program)

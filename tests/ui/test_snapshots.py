@@ -51,8 +51,14 @@ def test_finished(snap_compare):
     assert snap(snap_compare, "chain.py", "c")
 
 
-def test_unhandled_exception(snap_compare):
+def test_unhandled_exception_pause(snap_compare):
+    """Continue stops where the exception escapes the task."""
     assert snap(snap_compare, "crash.py", "c")
+
+
+def test_unhandled_exception_finished(snap_compare):
+    """Past the exception: the traceback in Output, state finished (exit 1)."""
+    assert snap(snap_compare, "crash.py", "c", "c")
 
 
 def test_syntax_error(snap_compare):
