@@ -122,3 +122,20 @@ async def test_send_picks_the_item_under_the_cursor():
         await press_and_settle(pilot, "down", "space")
         assert app.state.ready[0]["task"] == "Task-3"
         assert "c starts" in output_text(app)
+
+
+@run_async
+async def test_pause_interrupts_continue():
+    app = make_app("spin.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        for _ in range(300):
+            if "tick" in output_text(app):
+                break
+            await pilot.pause(0.01)
+        assert app.state.status_text() == "running"
+        await pilot.press("p")
+        await settle(pilot)
+        assert app.state.status_text() == "paused (pause)"
+        await press_and_settle(pilot, "q")
