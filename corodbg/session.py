@@ -148,8 +148,8 @@ class Session:
                 break
             event = decode(line)
             kind = event.get("event")
-            if kind == "pause":
-                self.state = "paused"
+            if kind in ("pause", "error", "reply") and self.state == "running":
+                self.state = "paused"  # an error or a reply answers a command the agent did not resume on
             elif kind == "exit":
                 self.exit_code = event.get("code")
             self.events.put_nowait(event)

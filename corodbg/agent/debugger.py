@@ -302,7 +302,7 @@ class Debugger:
         self._stop_tracing()
         self.mode = CONTINUE
         try:
-            self._pause("end", self.last_loop, message=f"the program exited with code {code}")
+            self._pause("end", self.last_loop, message=f"the program exited with code {code}", exit_code=code)
         except QuitRequested:
             pass
         self.frontend.on_exit(code)
@@ -313,7 +313,7 @@ class Debugger:
                task: Optional[asyncio.Task] = None, message: str = "",
                location: Optional[Dict[str, Any]] = None, exception: Optional[Dict[str, Any]] = None,
                eval_frame: Optional[types.FrameType] = None, resume_frame: Optional[types.FrameType] = None,
-               force: bool = False) -> None:
+               force: bool = False, exit_code: Optional[int] = None) -> None:
         """Report a pause and wait for the command that resumes."""
         self.pause_requested = False
         if not (self.frontend.wants_pauses or force):
@@ -327,6 +327,8 @@ class Debugger:
             event = self.pause_event(reason, loop, frame=frame, task=task, message=message, location=location)
             if exception is not None:
                 event["exception"] = exception  # type: ignore[typeddict-unknown-key]
+            if exit_code is not None:
+                event["exit_code"] = exit_code  # type: ignore[typeddict-unknown-key]
             event["breakpoints"] = [b.as_dict() for b in self.breakpoints.items]  # type: ignore[typeddict-unknown-key]
             context = PauseContext(reason, loop, frame, eval_frame or frame or self._frame_of_task(task),
                                    resume_frame or frame, task)

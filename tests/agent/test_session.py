@@ -140,3 +140,24 @@ def test_a_crashing_agent_is_reported_as_terminated() -> None:
 
     (terminated,) = run(scenario())
     assert terminated["code"] == -signal.SIGKILL
+
+
+def test_a_refused_command_leaves_the_session_paused() -> None:
+    async def scenario() -> Dict[str, Any]:
+        session = Session(Target("chain.py"), cwd=str(SAMPLES))
+        await session.start()
+        try:
+            await session.wait_for("pause")
+            await session.command("send 5")
+            error = await session.wait_for("error")
+            assert session.state == "paused"
+            await session.command("step")
+            pause = await session.wait_for("pause")
+            pause["error"] = error
+            return pause
+        finally:
+            await session.close()
+
+    pause = run(scenario())
+    assert "the ready queue has 1 item" in pause["error"]["message"]
+    assert pause["location"]["line"] == 5
