@@ -257,11 +257,3 @@ class ChannelFrontend:
     def on_exit(self, code: int) -> None:
         self.channel.send({"event": "exit", "code": code})
 
-
-def pending_commands(channel: Channel) -> List[Dict[str, Any]]:
-    items = []
-    while True:
-        try:
-            items.append(channel.inbox.get_nowait())
-        except queue.Empty:
-            return items

@@ -55,10 +55,6 @@ class Frontend(Protocol):
         """The program is over; ``code`` is its exit status."""
 
 
-class QuitRequested(BaseException):
-    """The user quit: the program stops here, running no more of its code."""
-
-
 class Debugger:
     """Pauses the program at the points the user asked for."""
 
@@ -301,10 +297,7 @@ class Debugger:
         """The program is over: one last pause (``end``), then tell the frontend."""
         self._stop_tracing()
         self.mode = CONTINUE
-        try:
-            self._pause("end", self.last_loop, message=f"the program exited with code {code}", exit_code=code)
-        except QuitRequested:
-            pass
+        self._pause("end", self.last_loop, message=f"the program exited with code {code}", exit_code=code)
         self.frontend.on_exit(code)
 
     # -- pausing -------------------------------------------------------------------
@@ -510,7 +503,7 @@ class Debugger:
             "event": "pause", "reason": reason, "step": self.current_step(),
             "time": round(loop.time(), 6) if loop is not None else 0.0,
             "location": location, "task": task.get_name() if task is not None else None,
-            "message": message, "ready": ready, "tasks": tasks, "log": log, "output_seq": 0,
+            "message": message, "ready": ready, "tasks": tasks, "log": log,
         }
 
     # -- the step log ------------------------------------------------------------------

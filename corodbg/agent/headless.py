@@ -24,10 +24,11 @@ class ScriptedFrontend:
         self.commands = list(commands)
         self.trace = trace
         self.wants_pauses = bool(commands) or trace is not None
+        self._written: Optional[PauseEvent] = None  # the pause already in the trace
 
     def next_command(self, pause: PauseEvent) -> Dict[str, Any]:
-        if self.trace is not None and not getattr(self, "_written", None) is pause:
-            self._write({k: v for k, v in pause.items() if k != "output_seq"})
+        if pause is not self._written:
+            self._write(pause)
             self._written = pause
         if pause["reason"] == "deadlock" and not self.commands:
             self._say(pause["message"])

@@ -105,7 +105,6 @@ class StepLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-type]
         self.observer: Optional[StepObserver] = None
         self.observe_steps = False
         self.watch_failures = False
-        self.current_handle: Optional[asyncio.Handle] = None
         self._executor_futures: List[asyncio.Future] = []
         self._internal_fds = len(self._selector.get_map())
         hook = StepLoop.on_created
@@ -174,12 +173,10 @@ class StepLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-type]
                 continue
             self.started = True
             self.steps += 1
-            self.current_handle = handle
             if self._debug:
                 self._run_timed(handle)
             else:
                 handle._run()
-            self.current_handle = None
             if self.watch_failures:
                 self._check_task_failure(handle)
             if self.observe_steps and self.observer is not None:

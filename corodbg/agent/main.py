@@ -32,8 +32,7 @@ def debug_program(target: Target, frontend: Frontend, *, pause_at_start: bool = 
         sys.stdout.flush()
     except Exception:
         pass
-    if not outcome.quit:
-        debugger.finish(outcome.code)
+    debugger.finish(outcome.code)
     debugger.detach()
     return outcome
 

@@ -72,7 +72,6 @@ class PauseEvent(TypedDict):
     ready: List[ReadyItem]
     tasks: List[TaskInfo]
     log: List[Dict[str, Any]]
-    output_seq: int
 
 
 class OutputEvent(TypedDict):
@@ -88,7 +87,6 @@ class ExitEvent(TypedDict):
 
 # -- commands (controller -> agent) -------------------------------------------
 
-RESUMING_COMMANDS = ("send", "step", "next", "finish", "continue", "quit")
 COMMAND_ALIASES = {
     "s": "step", "n": "next", "c": "continue", "cont": "continue",
     "f": "finish", "q": "quit", "exit": "quit", "": "send",

@@ -20,8 +20,6 @@ import types
 from dataclasses import dataclass, field
 from typing import List, Optional
 
-from corodbg.agent.debugger import QuitRequested
-
 _OWN_FILES = (os.path.dirname(os.path.abspath(__file__)) + os.sep, )
 
 
@@ -43,7 +41,6 @@ class Outcome:
     """How the program ended."""
 
     code: int
-    quit: bool = False
     interrupted: bool = False
 
 
@@ -61,8 +58,6 @@ def run_target(target: Target) -> Outcome:
             runpy.run_module(target.path_or_module, run_name="__main__", alter_sys=True)
         else:
             run_script(os.path.abspath(target.path_or_module))
-    except QuitRequested:
-        return Outcome(code=0, quit=True)
     except SystemExit as exit_:
         return Outcome(code=exit_status(exit_))
     except KeyboardInterrupt as error:
