@@ -31,7 +31,7 @@ from corodbg.agent.evaluate import evaluate, execute
 from corodbg.agent.loop import StepLoop
 from corodbg.agent.protocol import PauseEvent
 from corodbg.agent.tracer import BreakpointMonitor, LineTracer
-from corodbg.agent.usercode import display_path, is_user_file
+from corodbg.agent.usercode import is_user_file
 
 #: Modes: what the program is doing until the next pause.
 START, SEND, STEP, NEXT, FINISH, CONTINUE = "start", "send", "step", "next", "finish", "continue"
@@ -149,7 +149,7 @@ class Debugger:
             self._pause(START, loop)
         elif self.pause_requested:
             self._pause("pause", loop)
-        elif self.mode == SEND and not self._only_housekeeping_ahead(loop):
+        elif self.mode == SEND and not (loop._ready and introspect.is_housekeeping(loop._ready[0])):
             self._pause(SEND, loop)
         index, self.pick = self.pick, 0
         if index >= len(loop._ready):
@@ -168,42 +168,39 @@ class Debugger:
             return
         if self.mode == STEP and not task.done() and lines:
             chain = introspect.await_chain(task.get_coro())
-            frames = introspect.chain_frames(chain, with_locals=False)
-            where = introspect.first_user_location(frames)
-            if where is not None:
+            frame = introspect.innermost_user_frame(chain)
+            if frame is not None:
                 waits = introspect.awaiting_description(chain) or "a future"
-                message = f"{task.get_name()} suspended at line {where['line']}, awaiting {waits}"
-                self._pause(STEP, loop, message=message, task=task, location=where)
+                message = f"{task.get_name()} suspended at line {frame.f_lineno}, awaiting {waits}"
+                self._pause(STEP, loop, message=message, task=task, location=introspect.location_of(frame))
         elif self.mode in (NEXT, FINISH) and task is self.target_task and task.done():
-            result, exception, _ = introspect._result_text(task)
-            outcome = f"failed with {exception}" if exception else f"returned {result}"
-            self._pause(self.mode, loop, message=f"{task.get_name()} {introspect.coroutine_label(task.get_coro())} {outcome}")
+            self._pause(self.mode, loop, message=f"{introspect.task_label(task)} {introspect.outcome_text(task)}")
 
     def on_task_failed(self, loop: StepLoop, task: asyncio.Task) -> None:
         """A task's coroutine raised: pause at the raise site, with the traceback."""
         error = getattr(task, "_exception", None)
         if error is None or not self.frontend.wants_pauses:
             return
-        raise_frame = None
+        raise_site = None  # the innermost traceback entry in user code
         tb = error.__traceback__
         while tb is not None:
             if is_user_file(tb.tb_frame.f_code.co_filename):
-                raise_frame = tb.tb_frame
-                where = {"file": display_path(tb.tb_frame.f_code.co_filename), "line": tb.tb_lineno,
-                         "function": introspect.qualname(tb.tb_frame.f_code)}
+                raise_site = tb
             tb = tb.tb_next
+        raise_frame = raise_site.tb_frame if raise_site is not None else None
+        frame = introspect.frame_info(raise_frame) if raise_frame is not None else None
+        where = None
+        if raise_site is not None and frame is not None:
+            frame["line"] = raise_site.tb_lineno
+            where = {"file": frame["file"], "line": frame["line"], "function": frame["function"]}
         summary = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-        message = f"{task.get_name()} {introspect.coroutine_label(task.get_coro())} raised {summary}"
         details = {
             "type": type(error).__name__, "message": str(error)[:1000],
             "traceback": "".join(traceback.format_exception(type(error), error, error.__traceback__))[-20000:],
-            "frame": introspect.frame_info(raise_frame) if raise_frame is not None else None,
+            "frame": frame,
         }
-        if raise_frame is not None:
-            details["frame"]["line"] = where["line"]
-        self._pause("exception", loop, task=task, message=message,
-                    location=where if raise_frame is not None else None, exception=details,
-                    eval_frame=raise_frame)
+        self._pause("exception", loop, task=task, message=f"{introspect.task_label(task)} raised {summary}",
+                    location=where, exception=details, eval_frame=raise_frame)
 
     def on_deadlock(self, loop: StepLoop) -> None:
         waits = []
@@ -211,7 +208,7 @@ class Debugger:
             if not task.done():
                 chain = introspect.await_chain(task.get_coro())
                 what = introspect.awaiting_description(chain) or "a future"
-                waits.append(f"{task.get_name()} {introspect.coroutine_label(task.get_coro())} waits on {what}")
+                waits.append(f"{introspect.task_label(task)} waits on {what}")
         message = "deadlock: nothing is ready and nothing can wake the loop" + (
             "; " + "; ".join(waits) if waits else "")
         self._pause("deadlock", loop, message=message, force=True)
@@ -344,14 +341,7 @@ class Debugger:
 
     def _frame_of_task(self, task: Optional[asyncio.Task]) -> Optional[types.FrameType]:
         """The innermost user frame of a suspended task: where ``p`` evaluates."""
-        if task is None:
-            return None
-        found = None
-        for obj in introspect.await_chain(task.get_coro()):
-            frame = introspect._frame_of(obj)
-            if frame is not None and is_user_file(frame.f_code.co_filename):
-                found = frame
-        return found
+        return introspect.innermost_user_frame(introspect.await_chain(task.get_coro())) if task else None
 
     def _apply(self, command: Dict[str, Any], context: "PauseContext") -> Optional[str]:
         """Carry out a command. Returns None when it resumes the program, else the reply text."""
@@ -363,7 +353,6 @@ class Debugger:
             target = self._frame_for_command(command, context)
             if target is None:
                 raise CommandFailed("no frame to evaluate in")
-            self.tracer.muted = True
             if name == "eval":
                 return evaluate(target, command.get("expr", ""))
             return execute(target, command.get("code", "")) or "ok"
@@ -477,24 +466,24 @@ class Debugger:
         if loop is not None:
             running = asyncio.current_task(loop) if loop.is_running() else None
             ready = introspect.ready_items(loop)
-            ready_tasks = {}
+            ready_tasks: Dict[int, str] = {}  # id(task) -> what its first ready handle does to it
             for handle in loop._ready:
                 owner = introspect.task_of_callback(handle._callback)
                 if owner is not None and id(owner) not in ready_tasks and not handle._cancelled:
-                    ready_tasks[id(owner)] = introspect.describe_handle(handle, 0)["action"]
+                    ready_tasks[id(owner)] = introspect.task_action(handle, owner)
+            if task is None:
+                head = next((h for h in loop._ready if not h._cancelled), None)
+                task = introspect.handle_owner(head) if head is not None else None
             for each in self._tasks(loop):
                 tasks.append(introspect.task_info(
                     each, task_id=self.task_ids[each], ready_tasks=ready_tasks,
                     running=running, running_frame=frame))
-        if location is None and frame is not None:
-            location = introspect.location_of(frame)
-        if task is None and ready:
-            head = ready[0]
-            task = next((t for t in self._tasks(loop) if t.get_name() == head["task"]), None) if loop else None
-        if location is None and task is not None:
-            for info in tasks:
-                if info["name"] == task.get_name():
-                    location = introspect.first_user_location(info["frames"])
+        if location is None:
+            where = frame
+            if where is None and task is not None and not task.done():
+                where = self._frame_of_task(task)
+            if where is not None:
+                location = introspect.location_of(where)
         log, self.log = self.log, []
         if self.log_dropped:
             log.insert(0, {"step": None, "text": f"... {self.log_dropped} earlier steps not logged"})
@@ -508,19 +497,11 @@ class Debugger:
 
     # -- the step log ------------------------------------------------------------------
 
-    def _only_housekeeping_ahead(self, loop: StepLoop) -> bool:
-        head = loop._ready[0] if loop._ready else None
-        return head is not None and introspect.describe_handle(head, 1)["housekeeping"]
-
     def _begin_log_entry(self, loop: StepLoop, index: int) -> None:
         handle = loop._ready[index]
         item = introspect.describe_handle(handle, index + 1)
-        task = introspect.task_of_callback(handle._callback)
-        from_line = None
-        if task is not None:
-            frames = introspect.chain_frames(introspect.await_chain(task.get_coro()), with_locals=False)
-            where = introspect.first_user_location(frames)
-            from_line = where["line"] if where else None
+        frame = self._frame_of_task(introspect.task_of_callback(handle._callback))
+        from_line = frame.f_lineno if frame is not None else None
         self.pending_log = {
             "step": loop.steps + self.steps_before + 1, "command": "send" if self.mode == SEND else self.mode,
             "item": item["description"], "task": item["task"], "picked": index + 1 if index else None,
@@ -530,13 +511,11 @@ class Debugger:
     def _finish_log_entry(self, entry: Dict[str, Any], task: Optional[asyncio.Task]) -> None:
         if task is not None:
             if task.done():
-                result, exception, state = introspect._result_text(task)
-                entry["outcome"] = f"finished: {exception}" if exception else f"returned {result}"
+                entry["outcome"] = introspect.outcome_text(task)
             else:
                 chain = introspect.await_chain(task.get_coro())
-                frames = introspect.chain_frames(chain, with_locals=False)
-                where = introspect.first_user_location(frames)
-                entry["to_line"] = where["line"] if where else None
+                frame = introspect.innermost_user_frame(chain)
+                entry["to_line"] = frame.f_lineno if frame is not None else None
                 entry["outcome"] = f"suspended on {introspect.awaiting_description(chain) or 'a future'}"
         if len(self.log) >= LOG_LIMIT:
             self.log.pop(0)

@@ -69,18 +69,25 @@ def qualname(code: types.CodeType) -> str:
     return getattr(code, "co_qualname", code.co_name)
 
 
-def frame_info(frame: types.FrameType, *, with_locals: bool = True) -> FrameInfo:
+def frame_info(frame: types.FrameType) -> FrameInfo:
+    """A frame as plain data: its location, source line, and (for user code) its locals."""
     code = frame.f_code
     user = is_user_file(code.co_filename)
-    line = frame.f_lineno or code.co_firstlineno
+    where = location_of(frame)
     return {
-        "function": qualname(code),
-        "file": display_path(code.co_filename),
-        "line": line,
-        "source": linecache.getline(code.co_filename, line).strip(),
-        "locals": frame_locals(frame) if (with_locals and user) else {},
+        "function": where["function"],
+        "file": where["file"],
+        "line": where["line"],
+        "source": linecache.getline(code.co_filename, where["line"]).strip(),
+        "locals": frame_locals(frame) if user else {},
         "user": user,
     }
+
+
+def location_of(frame: types.FrameType) -> Location:
+    code = frame.f_code
+    return {"file": display_path(code.co_filename), "line": frame.f_lineno or code.co_firstlineno,
+            "function": qualname(code)}
 
 
 def frame_locals(frame: types.FrameType) -> Dict[str, str]:
@@ -122,13 +129,23 @@ def coroutine_label(coro: Any) -> str:
     return f"{name}()"
 
 
-def chain_frames(chain: Iterable[Any], *, with_locals: bool = True) -> List[FrameInfo]:
-    frames = []
+def task_label(task: asyncio.Task) -> str:
+    """``Task-2 worker()``: a task named for a person."""
+    return f"{task.get_name()} {coroutine_label(task.get_coro())}"
+
+
+def chain_frames(chain: Iterable[Any]) -> List[FrameInfo]:
+    return [frame_info(frame) for frame in map(_frame_of, chain) if frame is not None]
+
+
+def innermost_user_frame(chain: Iterable[Any]) -> Optional[types.FrameType]:
+    """The deepest frame of user code in an await chain: where that task "is"."""
+    found = None
     for obj in chain:
         frame = _frame_of(obj)
-        if frame is not None:
-            frames.append(frame_info(frame, with_locals=with_locals))
-    return frames
+        if frame is not None and is_user_file(frame.f_code.co_filename):
+            found = frame
+    return found
 
 
 def awaiting_description(chain: List[Any]) -> Optional[str]:
@@ -152,7 +169,7 @@ def awaiting_description(chain: List[Any]) -> Optional[str]:
 def future_description(future: asyncio.Future) -> str:
     kind = type(future).__name__
     if isinstance(future, asyncio.Task):
-        return f"{future.get_name()} {coroutine_label(future.get_coro())}"
+        return task_label(future)
     state = "done" if future.done() else "pending"
     return f"{kind} ({state})"
 
@@ -193,40 +210,68 @@ def is_housekeeping_task(task: asyncio.Task) -> bool:
     return code is not None and not is_user_file(code.co_filename) and code.co_name.startswith("shutdown_")
 
 
+def _callback_name(handle: asyncio.Handle) -> str:
+    callback = handle._callback
+    return getattr(callback, "__name__", "") or type(callback).__name__
+
+
+def task_action(handle: asyncio.Handle, task: asyncio.Task) -> str:
+    """What running a task's ready handle does to it: start, resume, wakeup or cancel."""
+    if "wakeup" in _callback_name(handle):
+        return "wakeup"
+    if getattr(task, "_must_cancel", False):
+        return "cancel"
+    return "resume" if _coroutine_started(task.get_coro()) else "start"
+
+
+def is_housekeeping(handle: asyncio.Handle) -> bool:
+    """asyncio's own bookkeeping, which ``send`` runs without pausing."""
+    task = task_of_callback(handle._callback)
+    if task is not None:
+        return is_housekeeping_task(task)
+    return _callback_name(handle) == "_run_until_complete_cb"
+
+
+def handle_owner(handle: asyncio.Handle) -> Optional[asyncio.Task]:
+    """The task a ready handle runs, or for a sleep's timer, the task it wakes."""
+    task = task_of_callback(handle._callback)
+    if task is None and _callback_name(handle) == "_set_result_unless_cancelled" and handle._args:
+        waiters = _waiting_tasks(handle._args[0])
+        task = waiters[0] if waiters else None
+    return task
+
+
 def describe_handle(handle: asyncio.Handle, index: int) -> ReadyItem:
     """One ready handle as a ReadyItem, with a line a person can read."""
     callback = handle._callback
     args = handle._args or ()
-    name = getattr(callback, "__name__", "") or type(callback).__name__
+    name = _callback_name(handle)
     task = task_of_callback(callback)
     item: ReadyItem = {
         "index": index, "kind": "callback", "action": "callback", "task": None,
-        "coroutine": None, "description": "", "housekeeping": False,
+        "coroutine": None, "description": "", "housekeeping": is_housekeeping(handle),
     }
     if task is not None:
         coro = task.get_coro()
-        label = f"{task.get_name()} {coroutine_label(coro)}"
-        item.update(kind="task", task=task.get_name(), coroutine=coroutine_label(coro),
-                    housekeeping=is_housekeeping_task(task))
-        if "wakeup" in name:
-            waited = awaiting_description(await_chain(coro)) or "future"
-            item.update(action="wakeup", description=f"wake {label}: {waited} done")
-        elif getattr(task, "_must_cancel", False):
-            item.update(action="cancel", description=f"{label}: throw CancelledError")
-        elif not _coroutine_started(coro):
-            item.update(action="start", description=f"{label}: start")
+        label = task_label(task)
+        action = task_action(handle, task)
+        if action == "wakeup":
+            description = f"wake {label}: {awaiting_description(await_chain(coro)) or 'future'} done"
+        elif action == "cancel":
+            description = f"{label}: throw CancelledError"
         else:
-            item.update(action="resume", description=f"{label}: resume")
+            description = f"{label}: {action}"  # start, resume
+        item.update(kind="task", task=task.get_name(), coroutine=coroutine_label(coro), action=action,
+                    description=description)
         return item
     if name == "_set_result_unless_cancelled" and args:
         waiters = _waiting_tasks(args[0])
-        who = ", ".join(f"{t.get_name()} {coroutine_label(t.get_coro())}" for t in waiters) or "nobody"
+        who = ", ".join(task_label(t) for t in waiters) or "nobody"
         item.update(action="timer", description=f"timer: sleep done, wakes {who}",
                     task=waiters[0].get_name() if waiters else None)
         return item
     if name == "_run_until_complete_cb":
-        item.update(action="housekeeping", housekeeping=True,
-                    description="stop the loop: run_until_complete's future is done")
+        item.update(action="housekeeping", description="stop the loop: run_until_complete's future is done")
         return item
     qual = getattr(callback, "__qualname__", name)
     shown = ", ".join(safe_repr(a)[:_SHORT] for a in args[:2])
@@ -243,7 +288,7 @@ def ready_items(loop: asyncio.AbstractEventLoop, limit: int = 1000) -> List[Read
     return items
 
 
-def _result_text(task: asyncio.Task) -> Tuple[Optional[str], Optional[str], str]:
+def task_outcome(task: asyncio.Task) -> Tuple[Optional[str], Optional[str], str]:
     """(result, exception, state) of a done task, without marking its exception retrieved."""
     if task.cancelled():
         return None, "CancelledError", "cancelled"
@@ -251,6 +296,14 @@ def _result_text(task: asyncio.Task) -> Tuple[Optional[str], Optional[str], str]
     if exception is not None:
         return None, f"{type(exception).__name__}: {safe_repr(str(exception))[1:-1]}".rstrip(": "), "failed"
     return safe_repr(getattr(task, "_result", None)), None, "done"
+
+
+def outcome_text(task: asyncio.Task) -> str:
+    """How a done task ended, as words: ``returned 3``, ``raised ValueError: x``, ``was cancelled``."""
+    result, exception, state = task_outcome(task)
+    if state == "cancelled":
+        return "was cancelled"
+    return f"raised {exception}" if exception else f"returned {result}"
 
 
 def task_info(task: asyncio.Task, *, task_id: int, ready_tasks: Dict[int, str],
@@ -261,7 +314,7 @@ def task_info(task: asyncio.Task, *, task_id: int, ready_tasks: Dict[int, str],
         "state": "waiting", "frames": [], "awaiting": None, "result": None, "exception": None,
     }
     if task.done():
-        info["result"], info["exception"], info["state"] = _result_text(task)
+        info["result"], info["exception"], info["state"] = task_outcome(task)
         return info
     if task is running and running_frame is not None:
         info["state"] = "running"
@@ -290,17 +343,3 @@ def running_frames(coro: Any, frame: types.FrameType) -> List[FrameInfo]:
     if not stack or stack[-1] is not top:
         stack = [frame]
     return [frame_info(f) for f in reversed(stack)]
-
-
-def location_of(frame: types.FrameType) -> Location:
-    code = frame.f_code
-    return {"file": display_path(code.co_filename), "line": frame.f_lineno or code.co_firstlineno,
-            "function": qualname(code)}
-
-
-def first_user_location(frames: List[FrameInfo]) -> Optional[Location]:
-    """The innermost user frame of an await chain, as a Location."""
-    for frame in reversed(frames):
-        if frame["user"]:
-            return {"file": frame["file"], "line": frame["line"], "function": frame["function"]}
-    return None
