@@ -71,7 +71,8 @@ class Debugger:
         self.pick = 0               # 0-based ready index the next send runs
         self.log: List[Dict[str, Any]] = []
         self.log_dropped = 0
-        self.pending_log: Optional[Dict[str, Any]] = None
+        self.pending_log: Optional[Dict[str, Any]] = None   # the entry of the handle now running
+        self.pending_handle: Optional[asyncio.Handle] = None
         self.lines_in_handle = 0
         self.pausing = False
         self.pause_requested = False
@@ -160,9 +161,11 @@ class Debugger:
     def after_step(self, loop: StepLoop, handle: asyncio.Handle) -> None:
         task = introspect.task_of_callback(handle._callback)
         entry = self.pending_log
-        self.pending_log = None
-        if entry is not None:
+        # The entry may belong to an earlier handle that ran while nobody observed
+        # (continue): then it cannot be finished and is dropped.
+        if entry is not None and handle is self.pending_handle:
             self._finish_log_entry(entry, task)
+        self.pending_log = self.pending_handle = None
         lines, self.lines_in_handle = self.lines_in_handle, 0
         if task is None:
             return
@@ -502,6 +505,7 @@ class Debugger:
         item = introspect.describe_handle(handle, index + 1)
         frame = self._frame_of_task(introspect.task_of_callback(handle._callback))
         from_line = frame.f_lineno if frame is not None else None
+        self.pending_handle = handle
         self.pending_log = {
             "step": loop.steps + self.steps_before + 1, "command": "send" if self.mode == SEND else self.mode,
             "item": item["description"], "task": item["task"], "picked": index + 1 if index else None,

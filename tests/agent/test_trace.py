@@ -190,3 +190,15 @@ def test_deadlock_message_lists_tasks_in_creation_order() -> None:
     message = [line for line in result.stderr.decode().splitlines() if "deadlock" in line][0]
     positions = [message.index(name) for name in ("Task-1", "Task-2", "Task-3")]
     assert positions == sorted(positions), message
+
+
+def test_log_entries_describe_the_step_they_name(tmp_path: Path) -> None:
+    """A step run while nobody observed (continue) must not lend its entry to a later step."""
+    program = REPO / "tests" / "agent" / "debugging" / "race.py"
+    result, lines = run_traced(tmp_path, program, "tbreak race.py:9", "continue", "next")
+    entries = [entry for pause in pauses(lines) for entry in pause["log"]]
+    assert entries, "the next command's steps are logged"
+    for entry in entries:
+        assert entry["task"] is None or entry["item"].startswith(entry["task"] + " ") \
+            or entry["item"].startswith("wake " + entry["task"] + " "), entry
+    assert all(entry["command"] != "continue" for entry in entries)
