@@ -22,6 +22,7 @@ import sys
 import traceback
 import types
 import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Protocol
 
@@ -29,7 +30,7 @@ from corodbg.agent import introspect
 from corodbg.agent.breakpoints import BreakpointError, BreakpointTable, parse_breakpoint_spec
 from corodbg.agent.evaluate import evaluate, execute
 from corodbg.agent.loop import StepLoop
-from corodbg.agent.protocol import PauseEvent
+from corodbg.agent.protocol import PauseEvent, TaskInfo
 from corodbg.agent.tracer import BreakpointMonitor, LineTracer
 from corodbg.agent.usercode import is_user_file
 
@@ -37,6 +38,7 @@ from corodbg.agent.usercode import is_user_file
 START, SEND, STEP, NEXT, FINISH, CONTINUE = "start", "send", "step", "next", "finish", "continue"
 TRACED_MODES = (STEP, NEXT, FINISH)
 LOG_LIMIT = 200
+ENDED_LIMIT = 1000  # finished tasks remembered after they are collected
 
 
 class Frontend(Protocol):
@@ -81,6 +83,10 @@ class Debugger:
         self.target_task: Optional[asyncio.Task] = None
         self.task_ids: "weakref.WeakKeyDictionary[asyncio.Task, int]" = weakref.WeakKeyDictionary()
         self.next_task_id = 1
+        # How finished tasks ended, as plain data: a task object may be collected
+        # any time after it ends (holding it would delay asyncio's "exception was
+        # never retrieved"), but the UI keeps showing its result.
+        self.ended: "OrderedDict[int, TaskInfo]" = OrderedDict()
 
     # -- wiring ----------------------------------------------------------------
 
@@ -102,7 +108,7 @@ class Debugger:
         self.last_loop = loop  # kept after the program drops it: the end pause still shows it
         loop.observer = self
         loop.observe_steps = self.mode != CONTINUE
-        loop.watch_failures = True
+        loop.watch_task_ends = True
 
     def _quit(self) -> None:
         """End the program here and now: none of its code runs any more (not even finally blocks)."""
@@ -179,10 +185,20 @@ class Debugger:
         elif self.mode in (NEXT, FINISH) and task is self.target_task and task.done():
             self._pause(self.mode, loop, message=f"{introspect.task_label(task)} {introspect.outcome_text(task)}")
 
-    def on_task_failed(self, loop: StepLoop, task: asyncio.Task) -> None:
+    def on_task_done(self, loop: StepLoop, task: asyncio.Task) -> None:
+        """Keep how the task ended; if it raised, pause at the raise site."""
+        task_id = self._task_id(task)
+        self.ended[task_id] = introspect.task_info(task, task_id=task_id, ready_tasks={}, running=None,
+                                                   running_frame=None)
+        if len(self.ended) > ENDED_LIMIT:
+            self.ended.popitem(last=False)
+        if not task.cancelled() and getattr(task, "_exception", None) is not None:
+            self._pause_on_task_exception(loop, task)
+
+    def _pause_on_task_exception(self, loop: StepLoop, task: asyncio.Task) -> None:
         """A task's coroutine raised: pause at the raise site, with the traceback."""
-        error = getattr(task, "_exception", None)
-        if error is None or not self.frontend.wants_pauses:
+        error = task._exception  # type: ignore[attr-defined]
+        if not self.frontend.wants_pauses:
             return
         raise_site = None  # the innermost traceback entry in user code
         tb = error.__traceback__
@@ -446,13 +462,19 @@ class Debugger:
 
     # -- the state, as plain data ----------------------------------------------------
 
+    def _task_id(self, task: asyncio.Task) -> int:
+        """A task's number in the order the debugger first saw it."""
+        task_id = self.task_ids.get(task)
+        if task_id is None:
+            task_id = self.task_ids[task] = self.next_task_id
+            self.next_task_id += 1
+        return task_id
+
     def _tasks(self, loop: StepLoop) -> List[asyncio.Task]:
+        """The loop's tasks still alive (pending, or done but not yet collected), in id order."""
         tasks = list(asyncio.all_tasks(loop)) if not loop.is_closed() else []
-        tasks.sort(key=_creation_order)
-        for task in tasks:
-            if task not in self.task_ids:
-                self.task_ids[task] = self.next_task_id
-                self.next_task_id += 1
+        for task in sorted(tasks, key=_creation_order):
+            self._task_id(task)
         known = [t for t in self.task_ids.keys() if t.get_loop() is loop]
         return sorted(known, key=lambda t: self.task_ids[t])
 
@@ -481,6 +503,9 @@ class Debugger:
                 tasks.append(introspect.task_info(
                     each, task_id=self.task_ids[each], ready_tasks=ready_tasks,
                     running=running, running_frame=frame))
+            shown = {info["id"] for info in tasks}
+            tasks += [info for task_id, info in self.ended.items() if task_id not in shown]
+            tasks.sort(key=lambda info: info["id"])
         if location is None:
             where = frame
             if where is None and task is not None and not task.done():

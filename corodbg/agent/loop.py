@@ -54,8 +54,8 @@ class StepObserver(Protocol):
     def after_step(self, loop: "StepLoop", handle: asyncio.Handle) -> None:
         """Called after a handle ran (not for cancelled handles, which are skipped)."""
 
-    def on_task_failed(self, loop: "StepLoop", task: asyncio.Task) -> None:
-        """The step just run ended ``task`` with an exception (not a cancellation)."""
+    def on_task_done(self, loop: "StepLoop", task: asyncio.Task) -> None:
+        """The step just run ended ``task``: it returned, raised or was cancelled."""
 
     def on_deadlock(self, loop: "StepLoop") -> None:
         """Nothing is ready, no timer is scheduled and no real work is pending.
@@ -104,7 +104,7 @@ class StepLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-type]
         self.record = ScheduleRecord()
         self.observer: Optional[StepObserver] = None
         self.observe_steps = False
-        self.watch_failures = False
+        self.watch_task_ends = False
         self._executor_futures: List[asyncio.Future] = []
         self._internal_fds = len(self._selector.get_map())
         hook = StepLoop.on_created
@@ -177,17 +177,16 @@ class StepLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-type]
                 self._run_timed(handle)
             else:
                 handle._run()
-            if self.watch_failures:
-                self._check_task_failure(handle)
+            if self.watch_task_ends:
+                self._check_task_end(handle)
             if self.observe_steps and self.observer is not None:
                 self.observer.after_step(self, handle)
 
-    def _check_task_failure(self, handle: asyncio.Handle) -> None:
-        """Tell the observer when the step just run ended its task with an exception."""
+    def _check_task_end(self, handle: asyncio.Handle) -> None:
+        """Tell the observer when the step just run ended its task (one read per step)."""
         task = getattr(handle._callback, "__self__", None)
-        if (isinstance(task, asyncio.Task) and task.done() and not task.cancelled()
-                and getattr(task, "_exception", None) is not None and self.observer is not None):
-            self.observer.on_task_failed(self, task)
+        if isinstance(task, asyncio.Task) and task.done() and self.observer is not None:
+            self.observer.on_task_done(self, task)
 
     def _run_timed(self, handle: asyncio.Handle) -> None:
         """Asyncio's debug mode: warn about slow callbacks, as base_events does."""

@@ -127,3 +127,11 @@ def test_evaluate_and_execute_report_errors_without_crashing() -> None:
     assert texts[2].startswith("*** NameError")
     assert texts[-1].startswith("*** ZeroDivisionError")
     assert done.returncode == 0
+
+
+def test_finished_tasks_stay_listed_with_their_results_after_they_are_collected() -> None:
+    done, events = debug("collected_tasks.py", "continue")
+    end = next(e for e in events if e["event"] == "pause" and e["reason"] == "end")
+    children = [(t["name"], t["state"], t["result"]) for t in end["tasks"] if t["coroutine"] == "child()"]
+    assert children == [("Task-2", "done", "0"), ("Task-3", "done", "10"), ("Task-4", "done", "20")]
+    assert done.stdout == "30\n"
