@@ -56,20 +56,25 @@ class Options:
 
 
 def parse_args(argv: Sequence[str]) -> Options:
-    """Parse corodbg's options up to the program to debug."""
+    """Parse corodbg's options up to the program to debug; the rest is the program's."""
     args = list(argv)
-    headless = real_time = False
+    headless = real_time = options_ended = False
     commands: List[str] = []
     trace = stdin = None
     while args:
         word = args.pop(0)
+        if options_ended or word == "-" or not word.startswith("-"):
+            check_script(word)
+            return Options(Target(word, args), headless, commands, trace, real_time, stdin)
         if word in ("-h", "--help"):
             sys.stdout.write(USAGE)
             raise SystemExit(0)
         if word == "--version":
             print(f"corodbg {__version__}")
             raise SystemExit(0)
-        if word == "--headless":
+        if word == "--":
+            options_ended = True
+        elif word == "--headless":
             headless = True
         elif word == "--real-time":
             real_time = True
@@ -85,23 +90,14 @@ def parse_args(argv: Sequence[str]) -> Options:
                 trace = value
             else:
                 stdin = value
-        elif word == "-m" or (word.startswith("-m") and len(word) > 2):
+        elif word.startswith("-m"):
             module = word[2:] or (args.pop(0) if args else "")
             if not module:
                 raise UsageError("option -m needs a module name")
             check_module(module)
             return Options(Target(module, args, is_module=True), headless, commands, trace, real_time, stdin)
-        elif word == "--":
-            if not args:
-                raise UsageError("no script given (see corodbg --help)")
-            word = args.pop(0)
-            check_script(word)
-            return Options(Target(word, args), headless, commands, trace, real_time, stdin)
-        elif word.startswith("-") and word != "-":
-            raise UsageError(f"unknown option {word} (see corodbg --help)")
         else:
-            check_script(word)
-            return Options(Target(word, args), headless, commands, trace, real_time, stdin)
+            raise UsageError(f"unknown option {word} (see corodbg --help)")
     raise UsageError("no script given (see corodbg --help)")
 
 

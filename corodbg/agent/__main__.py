@@ -71,6 +71,7 @@ def main(argv: List[str]) -> int:
         # A step that never returns gets no chance to look at the flag: interrupt it.
         timer = threading.Timer(0.25, _interrupt_if_still_running, (debugger,))
         timer.daemon = True
+        timer.corodbg_internal = True  # type: ignore[attr-defined]  # not the program's real work
         timer.start()
 
     def on_sigint(signum: int, frame: object) -> None:

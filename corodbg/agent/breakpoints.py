@@ -31,8 +31,12 @@ class Breakpoint:
     temporary: bool = False
     hits: int = 0
 
+    @property
+    def display_file(self) -> str:
+        return os.path.relpath(self.file) if os.path.isabs(self.file) else self.file
+
     def describe(self) -> str:
-        text = f"{'tbreak' if self.temporary else 'break'} {os.path.relpath(self.file) if os.path.isabs(self.file) else self.file}:{self.line}"
+        text = f"{'tbreak' if self.temporary else 'break'} {self.display_file}:{self.line}"
         if self.task:
             text += f" task {self.task}"
         if self.condition:
@@ -40,7 +44,7 @@ class Breakpoint:
         return text
 
     def as_dict(self) -> Dict[str, Any]:
-        return {"number": self.number, "file": os.path.relpath(self.file) if os.path.isabs(self.file) else self.file,
+        return {"number": self.number, "file": self.display_file,
                 "line": self.line, "condition": self.condition, "task": self.task,
                 "temporary": self.temporary, "hits": self.hits}
 
@@ -77,8 +81,7 @@ class BreakpointTable:
     def __init__(self) -> None:
         self.items: List[Breakpoint] = []
         self.next_number = 1
-        self._by_filename: Dict[str, Dict[int, List[Breakpoint]]] = {}
-        self._code_cache: Dict[types.CodeType, bool] = {}
+        self._reindex()
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -118,8 +121,8 @@ class BreakpointTable:
         return stored == os.path.abspath(given) or stored == given or stored.endswith(os.sep + given)
 
     def _reindex(self) -> None:
-        self._by_filename = {}
-        self._code_cache = {}
+        """Forget the per-file and per-code caches: the breakpoints changed."""
+        self._code_cache: Dict[types.CodeType, bool] = {}
         self._resolved: Dict[str, Dict[int, List[Breakpoint]]] = {}
 
     def _lines_for(self, filename: str) -> Dict[int, List[Breakpoint]]:

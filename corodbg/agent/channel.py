@@ -34,6 +34,15 @@ CHUNK = 65536
 FLUSH_INTERVAL = 0.02  # seconds output may wait to be sent with the next writes
 
 
+def start_internal_thread(target: Callable[[], None], name: str) -> threading.Thread:
+    """A daemon thread of corodbg's own, marked so the step loop does not take it
+    for the program's real work (which would stop the virtual clock's jumps)."""
+    thread = threading.Thread(target=target, name=name, daemon=True)
+    thread.corodbg_internal = True  # type: ignore[attr-defined]
+    thread.start()
+    return thread
+
+
 class Channel:
     """Writes events and reads commands; thread-safe."""
 
@@ -96,9 +105,7 @@ class Channel:
             view = view[written:]
 
     def start_reader(self) -> None:
-        thread = threading.Thread(target=self._read_commands, name="corodbg-commands", daemon=True)
-        thread.corodbg_internal = True  # type: ignore[attr-defined]
-        thread.start()
+        start_internal_thread(self._read_commands, "corodbg-commands")
 
     def _read_commands(self) -> None:
         buffer = b""
@@ -152,9 +159,7 @@ class OutputCapture:
         sys.stdout = _text_writer(self, "stdout", 1)
         sys.stderr = _text_writer(self, "stderr", 2)
         self.channel.capture = self
-        thread = threading.Thread(target=self._forward, name="corodbg-output", daemon=True)
-        thread.corodbg_internal = True  # type: ignore[attr-defined]
-        thread.start()
+        start_internal_thread(self._forward, "corodbg-output")
 
     def emit(self, stream: str, data: bytes, final: bool = False) -> None:
         text = self.decoders[stream].decode(data, final)

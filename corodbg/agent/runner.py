@@ -46,18 +46,14 @@ class Outcome:
 
 def run_target(target: Target) -> Outcome:
     """Run the program to its end; print what ``python`` would print for how it ended."""
-    if target.is_module:
-        sys.argv = [target.path_or_module, *target.args]
-        sys.path[0] = os.getcwd()
-    else:
-        path = os.path.abspath(target.path_or_module)
-        sys.argv = [target.path_or_module, *target.args]
-        sys.path[0] = os.path.dirname(path)
+    sys.argv = [target.path_or_module, *target.args]
+    path = os.path.abspath(target.path_or_module)
+    sys.path[0] = os.getcwd() if target.is_module else os.path.dirname(path)
     try:
         if target.is_module:
             runpy.run_module(target.path_or_module, run_name="__main__", alter_sys=True)
         else:
-            run_script(os.path.abspath(target.path_or_module))
+            run_script(path)
     except SystemExit as exit_:
         return Outcome(code=exit_status(exit_))
     except KeyboardInterrupt as error:
