@@ -23,13 +23,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer
-from textual.worker import Worker
 
 from corodbg.agent.protocol import CommandError
 from corodbg.agent.runner import Target
 from corodbg.session import Session, SessionError
 from corodbg.ui.screens.help import HelpScreen
-from corodbg.ui.state import CRASHED, FINISHED, PAUSED, RUNNING, PauseState
+from corodbg.ui.state import CRASHED, FINISHED, PAUSED, PauseState
 from corodbg.ui.widgets.coroutines import CoroutinesPane
 from corodbg.ui.widgets.frame import FramePane
 from corodbg.ui.widgets.output import OutputPane

@@ -15,7 +15,6 @@ would sleep for two hours).
 from __future__ import annotations
 
 import difflib
-import os
 import re
 import subprocess
 import sys
@@ -25,7 +24,8 @@ from typing import List, Optional
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from support import CHAIN_OUTPUT, REPO, corodbg_env
+
 PROGRAMS_DIR = Path(__file__).resolve().parent / "programs"
 SAMPLES_DIR = REPO / "samples"
 TIMEOUT = 60
@@ -33,14 +33,6 @@ TIMEOUT = 60
 #: Checked against fixed expectations, never run with plain python.
 NOT_UNDER_PYTHON = {"deadlock.py", "hour_sleep.py"}
 
-CHAIN_OUTPUT = (
-    b"in outer\n"
-    b"waiting for result1\n"
-    b"in phase1\n"
-    b"waiting for result2\n"
-    b"in phase2\n"
-    b"return value: ('result1', 'result2 derived from result1')\n"
-)
 
 HOUR_SLEEP_OUTPUT = (
     b"slept 3600 s\n"
@@ -57,9 +49,7 @@ KNOWN_ENGINE_BUGS = {
 
 
 def env() -> dict:
-    environment = dict(os.environ)
-    path = environment.get("PYTHONPATH")
-    environment["PYTHONPATH"] = str(REPO) + (os.pathsep + path if path else "")
+    environment = corodbg_env()
     for name in ("PYTHONASYNCIODEBUG", "PYTHONDEVMODE", "PYTHONWARNINGS"):
         environment.pop(name, None)
     return environment

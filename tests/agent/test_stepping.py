@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
-ROOT = Path(__file__).resolve().parents[2]
+from support import corodbg_env
+
 PROGRAMS = Path(__file__).parent / "debugging"
 
 
@@ -20,7 +21,7 @@ def debug(program: str, *commands: str, env: Dict[str, str] | None = None,
     argv = [sys.executable, "-m", "corodbg", "--headless", "--trace", str(trace)]
     for command in commands:
         argv += ["-c", command]
-    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    full_env = corodbg_env(**(env or {}))
     try:
         done = subprocess.run(argv + [program], cwd=PROGRAMS, capture_output=True, text=True,
                               timeout=timeout, env=full_env)
@@ -113,7 +114,7 @@ def test_deadlock_is_reported_within_a_second_not_hung() -> None:
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-m", "corodbg", "--headless", "deadlock_lock_event.py"],
                           cwd=PROGRAMS, capture_output=True, text=True, timeout=20,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+                          env=corodbg_env())
     assert time.monotonic() - started < 5
     assert done.returncode != 0
     assert "deadlock" in done.stderr and "Event.wait()" in done.stderr and "Lock.acquire()" in done.stderr

@@ -7,33 +7,15 @@ a subprocess and reads the JSON lines (docs/trace-format.md).
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
-import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-SAMPLES = REPO / "samples"
+from support import CHAIN_OUTPUT, REPO, SAMPLES, corodbg_env
 PROGRAMS = Path(__file__).resolve().parent / "programs"
 
-CHAIN_OUTPUT = (
-    b"in outer\n"
-    b"waiting for result1\n"
-    b"in phase1\n"
-    b"waiting for result2\n"
-    b"in phase2\n"
-    b"return value: ('result1', 'result2 derived from result1')\n"
-)
-
-
-def env() -> dict:
-    environment = dict(os.environ)
-    path = environment.get("PYTHONPATH")
-    environment["PYTHONPATH"] = str(REPO) + (os.pathsep + path if path else "")
-    return environment
 
 
 def run_traced(tmp_path: Path, program: Path, *commands: str) -> Tuple[subprocess.CompletedProcess, List[Dict[str, Any]]]:
@@ -43,7 +25,7 @@ def run_traced(tmp_path: Path, program: Path, *commands: str) -> Tuple[subproces
     for command in commands:
         argv += ["-c", command]
     argv += ["--trace", str(trace), str(program.relative_to(REPO))]
-    result = subprocess.run(argv, cwd=REPO, env=env(), stdin=subprocess.DEVNULL,
+    result = subprocess.run(argv, cwd=REPO, env=corodbg_env(), stdin=subprocess.DEVNULL,
                             capture_output=True, timeout=60)
     lines = [json.loads(line) for line in trace.read_text(encoding="utf-8").splitlines()] \
         if trace.exists() else []
@@ -100,7 +82,7 @@ def test_every_pause_has_the_documented_keys(tmp_path: Path) -> None:
 
 
 def test_the_program_output_is_unchanged_by_stepping(tmp_path: Path) -> None:
-    plain = subprocess.run([sys.executable, "samples/chain.py"], cwd=REPO, env=env(), capture_output=True)
+    plain = subprocess.run([sys.executable, "samples/chain.py"], cwd=REPO, env=corodbg_env(), capture_output=True)
     result, _ = run_traced(tmp_path, SAMPLES / "chain.py", *["step"] * 20)
     assert (result.stdout, result.stderr, result.returncode) == (plain.stdout, plain.stderr, plain.returncode)
 
@@ -186,7 +168,7 @@ def test_tasks_are_listed_in_creation_order(tmp_path: Path) -> None:
 
 def test_deadlock_message_lists_tasks_in_creation_order() -> None:
     result = subprocess.run([sys.executable, "-m", "corodbg", "--headless", "samples/deadlock.py"],
-                            cwd=REPO, env=env(), capture_output=True, timeout=10)
+                            cwd=REPO, env=corodbg_env(), capture_output=True, timeout=10)
     message = [line for line in result.stderr.decode().splitlines() if "deadlock" in line][0]
     positions = [message.index(name) for name in ("Task-1", "Task-2", "Task-3")]
     assert positions == sorted(positions), message

@@ -6,7 +6,6 @@ sees in a terminal: never a traceback.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,14 +13,11 @@ from typing import List
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from support import corodbg_env
 
 
 def corodbg(args: List[str], cwd: Path, extra_path: str = "") -> subprocess.CompletedProcess:
-    environment = dict(os.environ)
-    paths = [str(REPO)] + ([extra_path] if extra_path else []) + (
-        [environment["PYTHONPATH"]] if environment.get("PYTHONPATH") else [])
-    environment["PYTHONPATH"] = os.pathsep.join(paths)
+    environment = corodbg_env(*([extra_path] if extra_path else []))
     return subprocess.run([sys.executable, "-m", "corodbg", *args], cwd=cwd, env=environment,
                           stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
 

@@ -7,7 +7,6 @@ key, so a snapshot never catches the screen halfway.
 
 from __future__ import annotations
 
-import pytest
 
 from ui_helpers import make_app, press_and_settle
 
