@@ -191,10 +191,9 @@ class CorodbgApp(App[int]):
                 stopped = True
             elif kind == "error":
                 self.notify(event.get("message", "error"), title="corodbg", severity="warning")
-                if self._awaiting_answer and self.session is not None and self.session.state == "running":
-                    # The agent refused the command and is still paused, but Session
-                    # believes it runs: put both back so the next key works.
-                    self.session.state = "paused"
+                if self._awaiting_answer:
+                    # The agent refused the command and is still paused (the session
+                    # knows): show the pause again so the next key works.
                     self.state.status = FINISHED if self.state.reason == "end" else PAUSED
                     self._state_dirty = True
                     self._awaiting_answer = False
@@ -339,6 +338,4 @@ def run_app(options: Any) -> int:
             os.killpg(session.process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-    if options.commands or options.trace:
-        pass  # -c and --trace belong to --headless for now
     return result if isinstance(result, int) else 0

@@ -8,14 +8,11 @@ by default, which lines other tasks are suspended on) are plain, testable code.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
 #: The status words of the header line; ``finished`` and ``crashed`` get details.
 STARTING, RUNNING, PAUSED, FINISHED, CRASHED = "starting", "running", "paused", "finished", "crashed"
-
-_EXIT_MESSAGE = re.compile(r"exited with code (-?\d+)")
 
 
 @dataclass(frozen=True)
@@ -49,11 +46,8 @@ class PauseState:
     def apply_pause(self, event: Dict[str, Any]) -> None:
         """Take a ``pause`` event; the selection goes to the paused task's innermost user frame."""
         self.reason = event.get("reason", "")
-        if self.reason != "end" or event.get("step"):
-            # The end pause comes after asyncio.run closed its loop and reports step 0,
-            # t=0: keep the last real figures instead.
-            self.step = int(event.get("step") or 0)
-            self.time = float(event.get("time") or 0.0)
+        self.step = int(event.get("step") or 0)
+        self.time = float(event.get("time") or 0.0)
         self.message = event.get("message") or ""
         self.location = event.get("location")
         self.task = event.get("task")
@@ -62,9 +56,8 @@ class PauseState:
         if self.reason == "end":
             # The program is over but its process waits at this last pause, so that
             # the tasks' results stay visible: show it as finished already.
-            match = _EXIT_MESSAGE.search(self.message)
             self.status = FINISHED
-            self.exit_code = int(match.group(1)) if match else self.exit_code
+            self.exit_code = event.get("exit_code", self.exit_code)
         else:
             self.status = PAUSED
         self.selected = self.default_selection()

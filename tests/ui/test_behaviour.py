@@ -78,13 +78,12 @@ async def test_agent_error_is_notified_and_unblocks_the_session():
     app = make_app("chain.py")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("s")  # while it runs, pretend the agent refused the command
-        app._awaiting_answer = True
-        app.session.state = "running"
-        app._absorb([{"event": "error", "message": "finish: not available yet"}])
+        await app._send_command("send 9")  # the agent refuses: there is one ready item
         await settle(pilot)
-        assert any("not available" in n.message for n in app._notifications)
+        assert any("the ready queue has 1 item" in n.message for n in app._notifications)
         assert app.session.state == "paused"
+        await press_and_settle(pilot, "s")  # and the next key works
+        assert app.state.location["line"] == 5
 
 
 @run_async
