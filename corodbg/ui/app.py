@@ -46,7 +46,7 @@ BATCH_LIMIT = 5000
 KEYS: List[Tuple[str, str, str]] = [
     ("space", "Send", "run the ready item under the cursor (send N) until it suspends"),
     ("s", "Step", "run to the next line of any coroutine, or to its next suspension"),
-    ("n", "Next", "run to the next line of the same frame (engine: not yet)"),
+    ("n", "Next", "run to the next line of the same frame, across an await that suspends"),
     ("c", "Continue", "run to a breakpoint, an exception, a deadlock or the end"),
     ("p", "Pause", "interrupt a running program"),
     ("b", "Break", "toggle a breakpoint at the Source cursor (not yet)"),
