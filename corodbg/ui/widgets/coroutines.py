@@ -32,11 +32,7 @@ class CoroutinesPane(Tree[Optional[FrameRef]]):
 
     DEFAULT_CSS = """
     CoroutinesPane {
-        border: round $primary-darken-2;
         background: $surface;
-    }
-    CoroutinesPane:focus {
-        border: round $accent;
     }
     """
 

@@ -14,11 +14,7 @@ class FramePane(DataTable):
 
     DEFAULT_CSS = """
     FramePane {
-        border: round $primary-darken-2;
         background: $surface;
-    }
-    FramePane:focus {
-        border: round $accent;
     }
     """
 

@@ -24,13 +24,9 @@ class OutputPane(RichLog):
 
     DEFAULT_CSS = """
     OutputPane {
-        border: round $primary-darken-2;
         background: $surface;
         scrollbar-size-vertical: 1;
         overflow: auto auto;
-    }
-    OutputPane:focus {
-        border: round $accent;
     }
     """
 

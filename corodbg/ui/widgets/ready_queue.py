@@ -16,11 +16,7 @@ class ReadyQueuePane(OptionList):
 
     DEFAULT_CSS = """
     ReadyQueuePane {
-        border: round $primary-darken-2;
         border-title-color: $text;
-    }
-    ReadyQueuePane:focus {
-        border: round $accent;
     }
     """
 

@@ -57,11 +57,7 @@ class SourcePane(ScrollView, can_focus=True):
 
     DEFAULT_CSS = """
     SourcePane {
-        border: round $primary-darken-2;
         background: $surface;
-    }
-    SourcePane:focus {
-        border: round $accent;
     }
     """
 

@@ -15,13 +15,9 @@ class StepLogPane(RichLog):
 
     DEFAULT_CSS = """
     StepLogPane {
-        border: round $primary-darken-2;
         background: $surface;
         scrollbar-size-vertical: 1;
         overflow: auto auto;
-    }
-    StepLogPane:focus {
-        border: round $accent;
     }
     """
 
