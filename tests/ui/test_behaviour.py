@@ -62,13 +62,13 @@ async def test_quit_leaves_no_child():
 
 
 @run_async
-async def test_next_runs_or_is_notified_and_keys_still_work():
-    """`n` either pauses with reason next or, on an engine without it, shows the agent's error."""
+async def test_next_pauses_at_the_next_line_and_keys_still_work():
+    """`n` at the start runs the head task to its first line and pauses there (reason next)."""
     app = make_app("chain.py")
     async with app.run_test(size=SIZE) as pilot:
         await press_and_settle(pilot, "n")
-        messages = [n.message for n in app._notifications]
-        assert app.state.reason == "next" or any("not available" in m for m in messages), messages
+        assert app.state.reason == "next"
+        assert app.state.location["function"] == "outer" and app.state.location["line"] == 5
         await press_and_settle(pilot, "s", "s")  # the session still takes commands
         assert "in outer" in output_text(app)
 

@@ -53,7 +53,3 @@ class StepLogPane(RichLog):
             lines.append(line)
         if lines:
             self.write(Text("\n").join(lines), scroll_end=True)
-
-    def add_note(self, text: str, style: str = "dim") -> None:
-        """A line that is not a step (the start, the end, a restart)."""
-        self.write(Text(text, style), scroll_end=True)
