@@ -14,7 +14,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Dict, List, Sequence
+from contextlib import contextmanager
+from typing import Dict, Iterator, List, Sequence
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,11 +45,13 @@ asyncio.run(main())
 UNHIT_LINE = 11
 
 
-def write_program(text: str = STEPS_PROGRAM) -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="corodbg-bench-"))
-    path = folder / "steps.py"
-    path.write_text(text)
-    return path
+@contextmanager
+def bench_program(text: str = STEPS_PROGRAM) -> Iterator[Path]:
+    """The program written to a temporary folder, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="corodbg-bench-") as folder:
+        path = Path(folder) / "steps.py"
+        path.write_text(text)
+        yield path
 
 
 def env() -> Dict[str, str]:
@@ -56,9 +59,14 @@ def env() -> Dict[str, str]:
 
 
 def time_once(argv: Sequence[str], cwd: Path) -> float:
+    """Wall time of one run; a failing run ends the benchmark with its stderr."""
     started = time.perf_counter()
-    subprocess.run(argv, cwd=cwd, check=True, stdout=subprocess.DEVNULL, env=env())
-    return time.perf_counter() - started
+    result = subprocess.run(argv, cwd=cwd, env=env(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.exit(f"{' '.join(argv)} failed:\n{result.stderr.decode()}")
+    return elapsed
 
 
 def compare(commands: Dict[str, List[str]], cwd: Path, rounds: int = 5) -> Dict[str, float]:
