@@ -152,7 +152,7 @@ class Debugger:
     # -- StepObserver ------------------------------------------------------------
 
     def before_step(self, loop: StepLoop) -> int:
-        if not loop.started and self.mode in (START, SEND):
+        if loop.steps == 0 and self.mode in (START, SEND):
             self._pause(START, loop)
         elif self.pause_requested:
             self._pause("pause", loop)

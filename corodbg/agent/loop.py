@@ -100,7 +100,6 @@ class StepLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-type]
         self._virtual_now = 0.0
         super().__init__(selector)
         self.steps = 0
-        self.started = False
         self.record = ScheduleRecord()
         self.observer: Optional[StepObserver] = None
         self.observe_steps = False
@@ -171,7 +170,6 @@ class StepLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-type]
                 handle = ready.popleft()
             if handle._cancelled:
                 continue
-            self.started = True
             self.steps += 1
             if self._debug:
                 self._run_timed(handle)
