@@ -135,7 +135,9 @@ class Debugger:
         self.mode = mode
         loop = self.loop
         if loop is not None:
-            loop.observe_steps = mode != CONTINUE
+            # The handle this command runs (or finishes) is observed to its end even
+            # under continue, so its log entry is complete; after_step then stops it.
+            loop.observe_steps = True
         if self.monitor is not None:
             self.monitor.stop()
         if mode in TRACED_MODES:
@@ -173,6 +175,8 @@ class Debugger:
             self._finish_log_entry(entry, task)
         self.pending_log = self.pending_handle = None
         lines, self.lines_in_handle = self.lines_in_handle, 0
+        if self.mode == CONTINUE and not self.pause_requested:
+            loop.observe_steps = False
         if task is None:
             return
         if self.mode == STEP and not task.done() and lines:

@@ -183,4 +183,15 @@ def test_log_entries_describe_the_step_they_name(tmp_path: Path) -> None:
     for entry in entries:
         assert entry["task"] is None or entry["item"].startswith(entry["task"] + " ") \
             or entry["item"].startswith("wake " + entry["task"] + " "), entry
-    assert all(entry["command"] != "continue" for entry in entries)
+    # The step that continue ran is logged as such: Task-1 started and suspended on gather.
+    (continued,) = [entry for entry in entries if entry["command"] == "continue"]
+    assert continued["item"] == "Task-1 main(): start"
+    assert continued["outcome"] == "suspended on _GatheringFuture (pending)"
+
+
+def test_a_step_finished_by_continue_is_logged_with_its_outcome(tmp_path: Path) -> None:
+    result, lines = run_traced(tmp_path, SAMPLES / "chain.py", "step", "step", "continue")
+    end = pauses(lines)[-1]
+    first = [entry for entry in end["log"] if entry["step"] == 1]
+    assert first and first[0]["item"] == "Task-1 outer(): start"
+    assert first[0]["outcome"] == "returned ('result1', 'result2 derived from result1')"
