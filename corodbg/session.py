@@ -16,7 +16,7 @@ import asyncio
 import os
 import signal
 import sys
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, Iterable, List, Optional, Union
 
 import corodbg
 from corodbg.agent.protocol import decode, encode, parse_command
@@ -48,7 +48,8 @@ class Session:
 
     # -- life cycle ---------------------------------------------------------------
 
-    async def start(self) -> None:
+    async def start(self, commands: Iterable[Dict[str, Any]] = ()) -> None:
+        """Start the program; ``commands`` (e.g. breakpoints kept over a restart) run at its first pause."""
         commands_read, commands_write = os.pipe()
         events_read, events_write = os.pipe()
         argv = [self.python, "-m", "corodbg.agent", "--commands", str(commands_read),
@@ -69,6 +70,8 @@ class Session:
             os.close(events_write)
         self._commands_fd = commands_write
         self.state = "running"
+        for command in commands:
+            self._write(command)  # the agent reads them in order at its first pause
         loop = asyncio.get_running_loop()
         reader = asyncio.StreamReader(limit=2 ** 26)
         await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(events_read, "rb"))

@@ -87,7 +87,8 @@ class BreakpointTable:
         return bool(self.items)
 
     def add(self, file: str, line: int, *, condition: Optional[str] = None, task: Optional[str] = None,
-            temporary: bool = False) -> Breakpoint:
+            temporary: bool = False, replace: bool = False) -> Breakpoint:
+        """A new breakpoint; with ``replace``, it takes the place (and number) of those at the line."""
         path = os.path.abspath(file)
         if os.path.exists(path):
             source = linecache.getline(path, line).strip()
@@ -96,9 +97,16 @@ class BreakpointTable:
             if source.startswith("#"):
                 raise BreakpointError(f"{file}:{line} is a comment")
             file = path
-        breakpoint_ = Breakpoint(self.next_number, file, line, condition, task, temporary)
-        self.next_number += 1
-        self.items.append(breakpoint_)
+        replaced = [index for index, b in enumerate(self.items)
+                    if replace and self._same_file(b.file, file) and b.line == line]
+        if replaced:
+            breakpoint_ = Breakpoint(self.items[replaced[0]].number, file, line, condition, task, temporary)
+            self.items[replaced[0]] = breakpoint_
+            self.items = [b for index, b in enumerate(self.items) if index not in replaced[1:]]
+        else:
+            breakpoint_ = Breakpoint(self.next_number, file, line, condition, task, temporary)
+            self.next_number += 1
+            self.items.append(breakpoint_)
         self._reindex()
         return breakpoint_
 

@@ -427,11 +427,22 @@ class Debugger:
         return None
 
     def _frame_for_command(self, command: Dict[str, Any], context: "PauseContext") -> Optional[types.FrameType]:
+        """Where ``p``/``!`` run: the pause's frame, or ``task`` (and its ``frame`` index) when named."""
         wanted = command.get("task")
         if wanted and context.loop is not None:
             for task in self._tasks(context.loop):
-                if task.get_name() == wanted:
-                    return self._frame_of_task(task) or context.eval_frame
+                if task.get_name() != wanted:
+                    continue
+                index = command.get("frame")
+                if isinstance(index, int):
+                    loop = context.loop
+                    running = asyncio.current_task(loop) if loop.is_running() else None
+                    frames = introspect.task_frames(task, running=running, running_frame=context.frame)
+                    if not 0 <= index < len(frames):
+                        raise CommandFailed(f"{wanted} has no frame {index}")
+                    return frames[index]
+                return self._frame_of_task(task) or context.eval_frame
+            raise CommandFailed(f"no task named {wanted!r}")
         return context.eval_frame or self._frame_of_task(self._head_task(context.loop))
 
     def _breakpoint_command(self, command: Dict[str, Any]) -> str:
@@ -452,8 +463,10 @@ class Debugger:
             return f"cleared {len(removed)} breakpoint{'s' if len(removed) != 1 else ''}"
         try:
             file, line, task, condition = parse_breakpoint_spec(words)
+            # replace: the UI's condition dialog edits the breakpoint at a line in place.
             breakpoint_ = self.breakpoints.add(file, line, condition=condition, task=task,
-                                               temporary=bool(command.get("temporary")))
+                                               temporary=bool(command.get("temporary")),
+                                               replace=bool(command.get("replace")))
         except BreakpointError as error:
             raise CommandFailed(str(error)) from None
         self._retrace()

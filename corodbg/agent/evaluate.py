@@ -6,6 +6,7 @@ debugging session. Standard library only.
 
 from __future__ import annotations
 
+import sys
 import types
 
 from corodbg.agent.saferepr import safe_repr
@@ -25,9 +26,27 @@ def execute(frame: types.FrameType, statement: str) -> str:
     try:
         code = compile(statement + "\n", "<!>", "single")
         exec(code, frame.f_globals, frame.f_locals)
+        _write_back(frame)
         return ""
     except BaseException as error:
         return _error_line(error)
+
+
+def _write_back(frame: types.FrameType) -> None:
+    """Make ``!x = 1`` stick: before 3.13, ``f_locals`` is a snapshot of the frame's variables.
+
+    The next read of ``f_locals`` (the next ``p``, or the frame resuming) would
+    overwrite the change with the old values, so copy the snapshot back into
+    the frame now, as debuggers do (3.13's ``f_locals`` writes through, PEP 667).
+    """
+    if sys.version_info >= (3, 13):
+        return
+    try:
+        import ctypes
+
+        ctypes.pythonapi.PyFrame_LocalsToFast(ctypes.py_object(frame), ctypes.c_int(0))
+    except Exception:  # no ctypes on this build: the change lasts until the frame's next read
+        pass
 
 
 def _error_line(error: BaseException) -> str:

@@ -330,8 +330,27 @@ def task_info(task: asyncio.Task, *, task_id: int, ready_tasks: Dict[int, str],
     return info
 
 
+def task_frames(task: asyncio.Task, *, running: Optional[asyncio.Task],
+                running_frame: Optional[types.FrameType]) -> List[types.FrameType]:
+    """A pending task's frames, outermost first, exactly as ``task_info`` lists them.
+
+    ``p`` in the UI names a frame by its index in that list, so both must agree.
+    """
+    if task.done():
+        return []
+    coro = task.get_coro()
+    if task is running and running_frame is not None:
+        return running_stack(coro, running_frame)
+    return [frame for frame in map(_frame_of, await_chain(coro)) if frame is not None]
+
+
 def running_frames(coro: Any, frame: types.FrameType) -> List[FrameInfo]:
     """The frames of a task that is executing: from its coroutine's frame down to ``frame``."""
+    return [frame_info(f) for f in running_stack(coro, frame)]
+
+
+def running_stack(coro: Any, frame: types.FrameType) -> List[types.FrameType]:
+    """From an executing coroutine's own frame down to ``frame``, outermost first."""
     top = _frame_of(coro)
     stack = []
     current: Optional[types.FrameType] = frame
@@ -342,4 +361,4 @@ def running_frames(coro: Any, frame: types.FrameType) -> List[FrameInfo]:
         current = current.f_back
     if not stack or stack[-1] is not top:
         stack = [frame]
-    return [frame_info(f) for f in reversed(stack)]
+    return list(reversed(stack))

@@ -14,19 +14,22 @@ import asyncio
 import os
 import signal
 import time
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
 
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Footer
 
-from corodbg.agent.protocol import CommandError
+from corodbg.agent.protocol import CommandError, parse_command
 from corodbg.agent.runner import Target
 from corodbg.session import Session, SessionError
+from corodbg.ui.screens.breakpoint_dialog import BreakpointDialog, BreakpointRequest
+from corodbg.ui.screens.breakpoints import BreakpointsScreen
+from corodbg.ui.screens.console import ConsoleScreen
 from corodbg.ui.screens.help import HelpScreen
 from corodbg.ui.state import CRASHED, FINISHED, PAUSED, PauseState
 from corodbg.ui.widgets.coroutines import CoroutinesPane
@@ -47,9 +50,13 @@ KEYS: List[Tuple[str, str, str]] = [
     ("space", "Send", "run the ready item under the cursor (send N) until it suspends"),
     ("s", "Step", "run to the next line of any coroutine, or to its next suspension"),
     ("n", "Next", "run to the next line of the same frame, across an await that suspends"),
+    ("f", "Finish", "run until the selected frame returns"),
     ("c", "Continue", "run to a breakpoint, an exception, a deadlock or the end"),
     ("p", "Pause", "interrupt a running program"),
-    ("b", "Break", "toggle a breakpoint at the Source cursor (not yet)"),
+    ("b", "Break", "toggle a breakpoint at the Source cursor (its current line by default)"),
+    ("B", "Break if", "a breakpoint with a condition, a task or one-shot, at the Source cursor"),
+    ("L", "Breakpoints", "the list of breakpoints: show, edit, delete"),
+    ("e", "Evaluate", "an expression (or !statement) in the selected frame"),
     ("r", "Restart", "end this run and start the program again"),
     ("tab / shift+tab", "Panes", "move between panes; arrows and mouse inside a pane"),
     ("ctrl+p", "Palette", "the command palette: every action by name"),
@@ -58,7 +65,12 @@ KEYS: List[Tuple[str, str, str]] = [
 ]
 
 #: Actions that act on the program; refused while the help screen is up.
-_DEBUGGER_ACTIONS = {"send", "step", "next", "continue", "pause", "breakpoint", "restart"}
+_DEBUGGER_ACTIONS = {"send", "step", "next", "finish", "continue", "pause", "breakpoint",
+                     "conditional_breakpoint", "breakpoints", "evaluate", "restart"}
+#: The KEYS action word for each action name that differs from it.
+_ACTION_NAMES = {"Break if": "conditional_breakpoint", "Breakpoints": "breakpoints", "Break": "breakpoint"}
+#: Commands that answer without resuming the program.
+_ANSWERING_COMMANDS = {"eval", "exec", "break", "clear", "breakpoints"}
 
 
 class CorodbgApp(App[int]):
@@ -72,9 +84,13 @@ class CorodbgApp(App[int]):
         Binding("space", "send", "Send", priority=True),
         Binding("s", "step", "Step"),
         Binding("n", "next", "Next"),
+        Binding("f", "finish", "Finish"),
         Binding("c", "continue", "Continue"),
         Binding("p", "pause", "Pause"),
         Binding("b", "breakpoint", "Break"),
+        Binding("B", "conditional_breakpoint", "Break if", show=False),
+        Binding("L", "breakpoints", "Breakpoints", show=False),
+        Binding("e", "evaluate", "Eval"),
         Binding("r", "restart", "Restart"),
         Binding("tab", "focus_next", "Next pane", show=False),
         Binding("shift+tab", "focus_previous", "Previous pane", show=False),
@@ -100,6 +116,9 @@ class CorodbgApp(App[int]):
         self._state_dirty = False
         self._render_timer: Optional[Timer] = None
         self._awaiting_answer = False
+        self._breakpoints_dirty = False
+        #: (entry, answer, ok) of every evaluation this run, shown again when the console reopens.
+        self.console_history: List[Tuple[str, str, bool]] = []
 
     # -- layout --------------------------------------------------------------------
 
@@ -135,11 +154,13 @@ class CorodbgApp(App[int]):
 
     async def _start_session(self) -> None:
         self._settled.clear()
+        kept = self.state.breakpoints
         self.state = PauseState(program=self.target.display)
         session = Session(self.target, real_time=self.real_time, stdin=self.stdin_path, cwd=self.cwd)
         self.session = session
         try:
-            await session.start()
+            # A restart keeps the breakpoints, as in pdb: the agent sets them at its first pause.
+            await session.start(commands=[restore_command(breakpoint_) for breakpoint_ in kept])
         except OSError as error:
             self.notify(f"cannot start the program: {error}", severity="error")
             self.state.status = CRASHED
@@ -185,12 +206,16 @@ class CorodbgApp(App[int]):
                 if event.get("reason") == "start":
                     self._pending_log.append({"step": None, "text": "#0 the loop started; nothing has run yet"})
                 elif event.get("reason") in ("end", "deadlock", "exception") and event.get("message"):
-                    self._pending_log.append({"step": None, "text": f"{event['reason']}: {event['message']}"})
+                    self._pending_log.extend(ending_lines(event["reason"], event["message"]))
                 self._state_dirty = True
                 self._awaiting_answer = False
                 stopped = True
+            elif kind == "reply":
+                self._take_reply(event)
+                stopped = stopped or self._awaiting_answer
+                self._awaiting_answer = False
             elif kind == "error":
-                self.notify(event.get("message", "error"), title="corodbg", severity="warning")
+                self._take_error(event)
                 if self._awaiting_answer:
                     # The agent refused the command and is still paused (the session
                     # knows): show the pause again so the next key works.
@@ -223,7 +248,11 @@ class CorodbgApp(App[int]):
             self.query_one(StepLogPane).add_entries(entries)
         if self._state_dirty:
             self._state_dirty = False
+            self._breakpoints_dirty = False
             self._show_state()
+        elif self._breakpoints_dirty:
+            self._breakpoints_dirty = False
+            self._show_breakpoints()
         self.last_render_time = time.perf_counter()
         if final and self.session is not None and self.session.events.empty():
             self._settled.set()
@@ -242,24 +271,58 @@ class CorodbgApp(App[int]):
         self.query_one(FramePane).show_frame(self.state.selected_frame(),
                                              self.state.selected.task if self.state.selected else None)
 
+    def _show_breakpoints(self) -> None:
+        self.query_one(SourcePane).show_breakpoints(self.state)
+        if isinstance(self.screen, BreakpointsScreen):
+            self.screen.show_breakpoints(self.state.breakpoints)
+
+    def _take_reply(self, event: Dict[str, Any]) -> None:
+        """An answer to ``p``/``!``/``break``/``clear``: to the console and Log, or a notification."""
+        self.state.apply_reply(event)
+        self._breakpoints_dirty = True
+        command = event.get("command") or {}
+        text = str(event.get("text", ""))
+        if command.get("cmd") in ("eval", "exec"):
+            self._show_answer(command, text, not text.startswith("***"))
+        # break/clear: the Source gutter and the list show the change; no toast over the panes.
+
+    def _take_error(self, event: Dict[str, Any]) -> None:
+        command = event.get("command") or {}
+        message = str(event.get("message", "error"))
+        if command.get("cmd") in ("eval", "exec"):
+            self._show_answer(command, message, False)
+        elif command.get("restore"):
+            self.notify(f"breakpoint not restored: {message}", title="corodbg", severity="warning")
+        else:
+            self.notify(message, title="corodbg", severity="warning")
+
+    def _show_answer(self, command: Dict[str, Any], text: str, ok: bool) -> None:
+        entry = command.get("entry") or command.get("expr") or f"!{command.get('code', '')}"
+        self.console_history.append((entry, text, ok))
+        self._pending_log.append({"step": None, "kind": "answer", "ok": ok, "text": f"» {entry} → {text}"})
+        if isinstance(self.screen, ConsoleScreen):
+            self.screen.show_answer(entry, text, ok)
+
     def on_coroutines_pane_frame_selected(self, message: CoroutinesPane.FrameSelected) -> None:
         self.state.selected = message.ref
         self._show_selection()
 
     # -- commands ------------------------------------------------------------------
 
-    async def _send_command(self, command: str) -> None:
+    async def _send_command(self, command: Union[str, Dict[str, Any]]) -> None:
         session = self.session
         if session is None or session.state == "exited" or self.state.status == CRASHED:
             self.notify("the program is over: press r to restart", severity="warning")
             return
+        if isinstance(command, str):
+            command = parse_command(command)
         if session.state != "paused":
-            self.notify(f"{command.split()[0]}: the program is running (p pauses it)", severity="warning")
+            self.notify(f"{command['cmd']}: the program is running (p pauses it)", severity="warning")
             return
         self._settled.clear()
         self.command_count += 1
         self._awaiting_answer = True
-        if self.state.status == PAUSED:
+        if self.state.status == PAUSED and command["cmd"] not in _ANSWERING_COMMANDS:
             self.state.set_running()
             self.query_one(StatusLine).show_state(self.state)
         try:
@@ -271,7 +334,7 @@ class CorodbgApp(App[int]):
 
     def check_action(self, action: str, parameters: Tuple[object, ...]) -> Optional[bool]:
         """Debugger keys do nothing under the help screen (they would act unseen)."""
-        if action in _DEBUGGER_ACTIONS and isinstance(self.screen, HelpScreen):
+        if action in _DEBUGGER_ACTIONS and isinstance(self.screen, ModalScreen):
             return False
         return True
 
@@ -287,6 +350,9 @@ class CorodbgApp(App[int]):
     async def action_next(self) -> None:
         await self._send_command("next")
 
+    async def action_finish(self) -> None:
+        await self._send_command("finish")
+
     async def action_continue(self) -> None:
         await self._send_command("continue")
 
@@ -297,8 +363,73 @@ class CorodbgApp(App[int]):
         else:
             self.notify("pause: the program is not running", severity="warning")
 
-    def action_breakpoint(self) -> None:
-        self.notify("breakpoints: not yet", severity="warning")
+    def _source_cursor(self) -> Optional[Tuple[str, int]]:
+        """The file and line ``b`` acts on: the Source cursor (the current line until moved)."""
+        source = self.query_one(SourcePane)
+        if source.file is None or not source.lines:
+            self.notify("no source file to set a breakpoint in", severity="warning")
+            return None
+        return source.file, source.cursor_line
+
+    async def action_breakpoint(self) -> None:
+        """Toggle: clear the breakpoints at the cursor's line, or set a plain one there."""
+        where = self._source_cursor()
+        if where is None:
+            return
+        file, line = where
+        if line in self.state.breakpoints_in(file):
+            await self._send_command({"cmd": "clear", "spec": [f"{file}:{line}"]})
+        else:
+            await self._send_command({"cmd": "break", "spec": [f"{file}:{line}"], "temporary": False})
+
+    def action_conditional_breakpoint(self) -> None:
+        where = self._source_cursor()
+        if where is not None:
+            self._edit_breakpoint(*where)
+
+    def _edit_breakpoint(self, file: str, line: int) -> None:
+        source = self.query_one(SourcePane)
+        text = source.lines[line - 1].plain if source.file == file and 0 < line <= len(source.lines) else ""
+
+        async def set_breakpoint(request: Optional[BreakpointRequest]) -> None:
+            if request is not None:
+                await self._send_command(request.command())
+
+        self.push_screen(BreakpointDialog(file, line, text, self.state.breakpoints_in(file).get(line)),
+                         set_breakpoint)
+
+    def action_breakpoints(self) -> None:
+        self.push_screen(BreakpointsScreen(self.state.breakpoints))
+
+    async def on_breakpoints_screen_action(self, message: BreakpointsScreen.Action) -> None:
+        file, line = str(message.breakpoint.get("file")), int(message.breakpoint.get("line") or 0)
+        if message.action == "show":
+            self.query_one(SourcePane).show_line(self.state, file, line)
+            self.query_one(SourcePane).focus()
+        elif message.action == "edit":
+            self._edit_breakpoint(file, line)
+        elif message.action == "delete":
+            await self._send_command({"cmd": "clear", "spec": [f"{file}:{line}"]})
+
+    def action_evaluate(self) -> None:
+        frame = self.state.selected_frame()
+        selected = self.state.selected
+        if frame is None or selected is None:
+            where = "the paused frame"
+        else:
+            where = f"{selected.task} · {frame.get('function')} ({os.path.basename(frame.get('file') or '?')}" \
+                    f":{frame.get('line')})"
+        self.push_screen(ConsoleScreen(where, self.console_history))
+
+    async def on_console_screen_evaluate(self, message: ConsoleScreen.Evaluate) -> None:
+        text = message.text
+        command: Dict[str, Any] = ({"cmd": "exec", "code": text[1:].strip()} if text.startswith("!")
+                                   else {"cmd": "eval", "expr": text})
+        command["entry"] = text
+        if self.state.selected is not None:
+            command["task"] = self.state.selected.task
+            command["frame"] = self.state.selected.index
+        await self._send_command(command)
 
     async def action_restart(self) -> None:
         await self._stop_session()
@@ -319,13 +450,28 @@ class CorodbgApp(App[int]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for key, action, text in KEYS:
-            name = action.lower()
+            name = _ACTION_NAMES.get(action, action.lower())
             if name in _DEBUGGER_ACTIONS or name == "help":
                 yield SystemCommand(f"{action} ({key})", text, lambda name=name: self.call_later(
                     self.run_action, name))
 
     async def on_unmount(self) -> None:
         await self._stop_session()
+
+
+def ending_lines(reason: str, message: str) -> List[Dict[str, Any]]:
+    """Log lines for an end, an exception or a deadlock; a deadlock's waits get a line each."""
+    parts = message.split("; ") if reason == "deadlock" else [message]
+    head = parts[0] if parts[0].startswith(reason) else f"{reason}: {parts[0]}"
+    return [{"step": None, "text": head}] + [{"step": None, "text": f"  {part}"} for part in parts[1:]]
+
+
+def restore_command(breakpoint_: Dict[str, Any]) -> Dict[str, Any]:
+    """The ``break`` command that sets ``breakpoint_`` again in a new run (``r``)."""
+    request = BreakpointRequest(str(breakpoint_.get("file")), int(breakpoint_.get("line") or 0),
+                                breakpoint_.get("condition") or "", breakpoint_.get("task") or "",
+                                bool(breakpoint_.get("temporary")))
+    return {**request.command(), "restore": True}
 
 
 def run_app(options: Any) -> int:

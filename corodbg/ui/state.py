@@ -39,6 +39,7 @@ class PauseState:
     task: Optional[str] = None
     ready: List[Dict[str, Any]] = field(default_factory=list)
     tasks: List[Dict[str, Any]] = field(default_factory=list)
+    breakpoints: List[Dict[str, Any]] = field(default_factory=list)
     selected: Optional[FrameRef] = None
 
     # -- folding events in ---------------------------------------------------------
@@ -53,6 +54,7 @@ class PauseState:
         self.task = event.get("task")
         self.ready = list(event.get("ready") or [])
         self.tasks = list(event.get("tasks") or [])
+        self.breakpoints = list(event.get("breakpoints") or [])
         if self.reason == "end":
             # The program is over but its process waits at this last pause, so that
             # the tasks' results stay visible: show it as finished already.
@@ -61,6 +63,11 @@ class PauseState:
         else:
             self.status = PAUSED
         self.selected = self.default_selection()
+
+    def apply_reply(self, event: Dict[str, Any]) -> None:
+        """A command answered without resuming (``break``, ``p``): breakpoints may have changed."""
+        if "breakpoints" in event:
+            self.breakpoints = list(event.get("breakpoints") or [])
 
     def apply_exit(self, code: int) -> None:
         self.exit_code = code
@@ -132,6 +139,14 @@ class PauseState:
         if self.location and self.location.get("file"):
             return self.location["file"], int(self.location.get("line") or 0)
         return None
+
+    def breakpoints_in(self, file: str) -> Dict[int, Dict[str, Any]]:
+        """The breakpoints set in ``file``, by line (the first one where several share a line)."""
+        lines: Dict[int, Dict[str, Any]] = {}
+        for breakpoint_ in self.breakpoints:
+            if breakpoint_.get("file") == file:
+                lines.setdefault(int(breakpoint_.get("line") or 0), breakpoint_)
+        return lines
 
     def suspended_lines(self, file: str) -> Dict[int, str]:
         """Lines of ``file`` where *other* tasks sit (their innermost user frame), by task name."""

@@ -122,11 +122,13 @@ def test_deadlock_is_reported_within_a_second_not_hung() -> None:
 
 def test_evaluate_and_execute_report_errors_without_crashing() -> None:
     done, events = debug("race.py", "break race.py:10", "continue", "p value + 1", "p nope", "!value = 41",
-                         "p 1/0")
+                         "p value", "p 1/0", "clear", "continue")
     texts = replies(events)
     assert texts[1] == "1"
     assert texts[2].startswith("*** NameError")
-    assert texts[-1].startswith("*** ZeroDivisionError")
+    assert texts[4] == "41"  # the statement changed the frame's variable, and it stays changed
+    assert texts[5].startswith("*** ZeroDivisionError")
+    assert "a wrote 42" in done.stdout
     assert done.returncode == 0
 
 

@@ -3,26 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 
-from ui_helpers import make_app, press_and_settle, settle
+from ui_helpers import make_app, output_text, press_and_settle, run_async, settle
 
-from corodbg.ui.widgets.output import OutputPane
 from corodbg.ui.widgets.ready_queue import ReadyQueuePane
 
 SIZE = (110, 32)
-
-
-def run_async(test):
-    """No async pytest plugin in the dev venv: each test runs its own event loop."""
-    @functools.wraps(test)
-    def wrapper() -> None:
-        asyncio.run(test())
-    return wrapper
-
-
-def output_text(app) -> str:
-    return "\n".join(strip.text for strip in app.query_one(OutputPane).lines)
 
 
 @run_async
@@ -84,14 +70,6 @@ async def test_agent_error_is_notified_and_unblocks_the_session():
         assert app.session.state == "paused"
         await press_and_settle(pilot, "s")  # and the next key works
         assert app.state.location["line"] == 5
-
-
-@run_async
-async def test_breakpoint_key_says_not_yet():
-    app = make_app("chain.py")
-    async with app.run_test(size=SIZE) as pilot:
-        await press_and_settle(pilot, "b")
-        assert any("breakpoints: not yet" in n.message for n in app._notifications)
 
 
 @run_async

@@ -74,3 +74,30 @@ def test_help_screen(snap_compare):
 
 def test_layout_80x24(snap_compare):
     assert snap(snap_compare, "chain.py", "s", "s", size=(80, 24))
+
+
+#: Focus Source and walk its cursor down to line N of the program.
+def to_source_line(line: int):
+    return ("tab", "tab", "home", *["down"] * (line - 1))
+
+
+def test_breakpoint_pause(snap_compare):
+    """A breakpoint set with b at the Source cursor (line 11 of race.py), hit by continue."""
+    assert snap(snap_compare, "race.py", *to_source_line(11), "b", "c")
+
+
+def test_deadlock_pause(snap_compare):
+    """Both tasks wait on the lock the other holds: reason deadlock, who waits on what."""
+    assert snap(snap_compare, "deadlock.py", "c")
+
+
+def test_breakpoint_list(snap_compare):
+    """Two breakpoints, one with a condition (B), listed with L."""
+    assert snap(snap_compare, "race.py", *to_source_line(9), "b", "down", "down", "B", *"value == 1", "enter",
+                "L")
+
+
+def test_evaluate_console(snap_compare):
+    """At a breakpoint, e evaluates in the selected frame; an error is shown in red."""
+    assert snap(snap_compare, "race.py", *to_source_line(11), "b", "c", "e", *"(name, value)", "enter",
+                *"nope", "enter")

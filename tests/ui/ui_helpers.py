@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from pathlib import Path
 
 import corodbg
 from corodbg.agent.runner import Target
 from corodbg.ui.app import CorodbgApp
+from corodbg.ui.widgets.output import OutputPane
 
 #: The repository whose engine runs the programs; programs are given relative to it.
 REPO_ROOT = Path(corodbg.__file__).parent.parent
 PROGRAMS = "tests/ui/programs"
 
 #: Keys that send a command to the program (the app counts those).
-COMMAND_KEYS = {"s", "c", "n", "space"}
+COMMAND_KEYS = {"s", "c", "n", "f", "b", "space"}
 
 
 def make_app(program: str) -> CorodbgApp:
@@ -43,3 +45,15 @@ async def press_and_settle(pilot, *keys: str) -> None:
                     break
                 await pilot.pause(0.01)
         await settle(pilot)
+
+
+def run_async(test):
+    """No async pytest plugin in the dev venv: each test runs its own event loop."""
+    @functools.wraps(test)
+    def wrapper() -> None:
+        asyncio.run(test())
+    return wrapper
+
+
+def output_text(app) -> str:
+    return "\n".join(strip.text for strip in app.query_one(OutputPane).lines)

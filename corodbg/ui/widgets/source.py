@@ -2,14 +2,15 @@
 
 Uses Textual's Line API (a ScrollView that renders only the visible lines), so a
 long file costs nothing per repaint. Marks: ``▶`` and a highlight for the
-selected frame's line, ``◆`` for lines where other tasks are suspended, and a
-cursor line (the place a future breakpoint command acts on).
+selected frame's line, ``◆`` for lines where other tasks are suspended, a
+breakpoint column (``●`` a breakpoint, ``◉`` one with a condition or a task,
+``○`` a one-shot one) and a cursor line, the line ``b`` toggles a breakpoint on.
 """
 
 from __future__ import annotations
 
 import os
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 from rich.segment import Segment
 from rich.style import Style
@@ -28,6 +29,16 @@ _CURSOR = Style(bgcolor="#26323f")
 _CURRENT_MARK = Style(color="yellow", bold=True)
 _OTHER_MARK = Style(color="cyan", bold=True)
 _LINE_NUMBER = Style(color="#707070")
+_BREAKPOINT_MARK = Style(color="#ff5f5f", bold=True)
+
+
+def breakpoint_mark(breakpoint_: Optional[Dict[str, Any]]) -> str:
+    """The gutter character for a breakpoint: plain, conditional (or one task's), one-shot."""
+    if breakpoint_ is None:
+        return " "
+    if breakpoint_.get("temporary"):
+        return "○"
+    return "◉" if breakpoint_.get("condition") or breakpoint_.get("task") else "●"
 
 
 def highlight_file(path: str) -> List[Text]:
@@ -77,6 +88,7 @@ class SourcePane(ScrollView, can_focus=True):
         self.lines: List[Text] = []
         self.current_line = 0
         self.other_lines: Dict[int, str] = {}
+        self.breakpoint_lines: Dict[int, Dict[str, Any]] = {}
         self.cursor_line = 1
         self._cache: Dict[str, Tuple[float, List[Text]]] = {}
         self._placeholder: Optional[str] = "(no source yet)"
@@ -92,6 +104,7 @@ class SourcePane(ScrollView, can_focus=True):
         if position is None:
             self.current_line = 0
             self.other_lines = {}
+            self.breakpoint_lines = state.breakpoints_in(self.file) if self.file else {}
             if self.file is None:
                 self._placeholder = "(the program is over)" if state.is_over else "(no source position)"
             self.refresh()
@@ -101,19 +114,37 @@ class SourcePane(ScrollView, can_focus=True):
             self._load(file)
         self.current_line = line if state.status == "paused" or state.selected is not None else 0
         self.other_lines = state.suspended_lines(file)
+        self.breakpoint_lines = state.breakpoints_in(file)
         self.cursor_line = max(1, line)
         self.border_title = f"Source — {file}"
         self.refresh()
-        if self.scrollable_content_region.height > 0:
-            self._centre(line)
-        else:
-            self.call_after_refresh(self._centre, line)
+        # Centre now (no flicker) and again after the layout: a newly loaded file's
+        # virtual size only bounds the scroll once Textual has laid it out.
+        self._centre(line)
+        self.call_after_refresh(self._centre, line)
+
+    def show_line(self, state: PauseState, file: str, line: int) -> None:
+        """Put the cursor on ``file:line`` (from the breakpoint list); the next pause follows the frame again."""
+        if file != self.file:
+            self._load(file)
+            self.current_line = 0
+            self.other_lines = {}
+            self.border_title = f"Source — {file}"
+            self.breakpoint_lines = state.breakpoints_in(file)
+        self._set_cursor(line)
+        self._centre(line)
+
+    def show_breakpoints(self, state: PauseState) -> None:
+        """Only the breakpoints changed (``b``): redraw the marks, keep the cursor where it is."""
+        self.breakpoint_lines = state.breakpoints_in(self.file) if self.file else {}
+        self.refresh()
 
     def clear_source(self) -> None:
         self.file = None
         self.lines = []
         self.current_line = 0
         self.other_lines = {}
+        self.breakpoint_lines = {}
         self._placeholder = "(no source yet)"
         self.border_title = "Source"
         self.virtual_size = Size(0, 1)
@@ -133,7 +164,7 @@ class SourcePane(ScrollView, can_focus=True):
         except OSError:
             self.lines = []
             self._placeholder = f"(source not available: {file})"
-        width = max((line.cell_len for line in self.lines), default=0) + 3 + len(str(len(self.lines)))
+        width = max((line.cell_len for line in self.lines), default=0) + 4 + len(str(len(self.lines)))
         self.virtual_size = Size(width, max(1, len(self.lines)))
 
     def _centre(self, line: int) -> None:
@@ -159,7 +190,8 @@ class SourcePane(ScrollView, can_focus=True):
             mark, mark_style = "◆ ", _OTHER_MARK
         else:
             mark, mark_style = "  ", Style()
-        gutter = Text.assemble((mark, mark_style), (f"{number:>{digits}} ", _LINE_NUMBER))
+        gutter = Text.assemble((breakpoint_mark(self.breakpoint_lines.get(number)), _BREAKPOINT_MARK),
+                               (mark, mark_style), (f"{number:>{digits}} ", _LINE_NUMBER))
         gutter.end = ""
         line = gutter + self.lines[index]
         line.end = ""

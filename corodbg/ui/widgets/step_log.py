@@ -41,7 +41,9 @@ class StepLogPane(RichLog):
                     continue  # a log that repeats earlier records: keep each step once
                 self._last_step = step
             head, note, details = log_line(entry)
-            if entry.get("step") is None:
+            if entry.get("kind") == "answer":  # an evaluation at this pause (e)
+                line = Text(head, "cyan" if entry.get("ok", True) else "red")
+            elif entry.get("step") is None:
                 line = Text(head, "dim")
             else:
                 number, _, rest = head.partition(" ")
