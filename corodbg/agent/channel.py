@@ -28,6 +28,7 @@ import sys
 import threading
 from typing import Any, Callable, Dict, List, Optional
 
+from corodbg.agent.delta import TaskDelta
 from corodbg.agent.protocol import decode, encode
 
 CHUNK = 65536
@@ -243,12 +244,13 @@ class ChannelFrontend:
     def __init__(self, channel: Channel) -> None:
         self.channel = channel
         self._sent: Optional[Dict[str, Any]] = None
+        self._delta = TaskDelta()
 
     def next_command(self, pause: Dict[str, Any]) -> Dict[str, Any]:
         if pause is not self._sent:
             sys.stdout.flush()
             sys.stderr.flush()
-            self.channel.send(pause)
+            self.channel.send(self._delta.encode(pause))
             self._sent = pause
         return self.channel.inbox.get()
 

@@ -33,6 +33,8 @@ from corodbg.agent.loop import StepLoop
 from corodbg.agent.protocol import PauseEvent, TaskInfo
 from corodbg.agent.tracer import BreakpointMonitor, LineTracer
 from corodbg.agent.usercode import is_user_file
+from corodbg.agent.saferepr import repr_timer
+from corodbg.agent.task_cache import TaskInfoCache
 
 #: Modes: what the program is doing until the next pause.
 START, SEND, STEP, NEXT, FINISH, CONTINUE = "start", "send", "step", "next", "finish", "continue"
@@ -87,6 +89,7 @@ class Debugger:
         # any time after it ends (holding it would delay asyncio's "exception was
         # never retrieved"), but the UI keeps showing its result.
         self.ended: "OrderedDict[int, TaskInfo]" = OrderedDict()
+        self.task_cache = TaskInfoCache()
 
     # -- wiring ----------------------------------------------------------------
 
@@ -378,6 +381,7 @@ class Debugger:
                 raise CommandFailed("no frame to evaluate in")
             if name == "eval":
                 return evaluate(target, command.get("expr", ""))
+            self.task_cache.forget()  # the statement may have changed any task's variables
             return execute(target, command.get("code", "")) or "ok"
         if name in ("break", "clear", "breakpoints"):
             return self._breakpoint_command(command)
@@ -502,6 +506,12 @@ class Debugger:
     def pause_event(self, reason: str, loop: Optional[StepLoop], *, frame: Optional[types.FrameType] = None,
                     task: Optional[asyncio.Task] = None, message: str = "",
                     location: Optional[Dict[str, Any]] = None) -> PauseEvent:
+        with repr_timer():  # one timer handler for every local's repr of every task
+            return self._pause_event(reason, loop, frame=frame, task=task, message=message, location=location)
+
+    def _pause_event(self, reason: str, loop: Optional[StepLoop], *, frame: Optional[types.FrameType],
+                     task: Optional[asyncio.Task], message: str,
+                     location: Optional[Dict[str, Any]]) -> PauseEvent:
         ready: List[Any] = []
         tasks: List[Any] = []
         running = None
@@ -517,9 +527,10 @@ class Debugger:
                 head = next((h for h in loop._ready if not h._cancelled), None)
                 task = introspect.handle_owner(head) if head is not None else None
             for each in self._tasks(loop):
-                tasks.append(introspect.task_info(
-                    each, task_id=self.task_ids[each], ready_tasks=ready_tasks,
+                tasks.append(self.task_cache.describe(
+                    each, task_id=self.task_ids[each], ready_tasks=ready_tasks, ran=loop.ran_tasks,
                     running=running, running_frame=frame))
+            loop.ran_tasks.clear()
             shown = {info["id"] for info in tasks}
             tasks += [info for task_id, info in self.ended.items() if task_id not in shown]
             tasks.sort(key=lambda info: info["id"])

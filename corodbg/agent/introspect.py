@@ -57,7 +57,7 @@ def await_chain(coro: Any) -> List[Any]:
     return chain
 
 
-def _frame_of(obj: Any) -> Optional[types.FrameType]:
+def frame_of(obj: Any) -> Optional[types.FrameType]:
     for attribute in ("cr_frame", "gi_frame", "ag_frame"):
         frame = getattr(obj, attribute, None)
         if frame is not None:
@@ -135,14 +135,14 @@ def task_label(task: asyncio.Task) -> str:
 
 
 def chain_frames(chain: Iterable[Any]) -> List[FrameInfo]:
-    return [frame_info(frame) for frame in map(_frame_of, chain) if frame is not None]
+    return [frame_info(frame) for frame in map(frame_of, chain) if frame is not None]
 
 
 def innermost_user_frame(chain: Iterable[Any]) -> Optional[types.FrameType]:
     """The deepest frame of user code in an await chain: where that task "is"."""
     found = None
     for obj in chain:
-        frame = _frame_of(obj)
+        frame = frame_of(obj)
         if frame is not None and is_user_file(frame.f_code.co_filename):
             found = frame
     return found
@@ -153,12 +153,12 @@ def awaiting_description(chain: List[Any]) -> Optional[str]:
     below the user's frames (``sleep(1)``, ``Queue.get()``), else the future."""
     last_user = -1
     for position, obj in enumerate(chain):
-        frame = _frame_of(obj)
+        frame = frame_of(obj)
         if frame is not None and is_user_file(frame.f_code.co_filename):
             last_user = position
     below = chain[last_user + 1:]
     for obj in reversed(below):  # the innermost call says most: Lock.acquire(), not __aenter__()
-        frame = _frame_of(obj)
+        frame = frame_of(obj)
         if frame is not None:
             return call_description(frame)
     if below and isinstance(below[-1], asyncio.Future):
@@ -341,7 +341,7 @@ def task_frames(task: asyncio.Task, *, running: Optional[asyncio.Task],
     coro = task.get_coro()
     if task is running and running_frame is not None:
         return running_stack(coro, running_frame)
-    return [frame for frame in map(_frame_of, await_chain(coro)) if frame is not None]
+    return [frame for frame in map(frame_of, await_chain(coro)) if frame is not None]
 
 
 def running_frames(coro: Any, frame: types.FrameType) -> List[FrameInfo]:
@@ -351,7 +351,7 @@ def running_frames(coro: Any, frame: types.FrameType) -> List[FrameInfo]:
 
 def running_stack(coro: Any, frame: types.FrameType) -> List[types.FrameType]:
     """From an executing coroutine's own frame down to ``frame``, outermost first."""
-    top = _frame_of(coro)
+    top = frame_of(coro)
     stack = []
     current: Optional[types.FrameType] = frame
     while current is not None:

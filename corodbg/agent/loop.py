@@ -34,7 +34,7 @@ import heapq
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Protocol, Tuple
+from typing import Any, Dict, List, Optional, Protocol, Set, Tuple
 
 # The same thresholds as asyncio's base_events, so timer clean-up matches.
 _MIN_SCHEDULED_TIMER_HANDLES = 100
@@ -104,6 +104,9 @@ class StepLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-type]
         self.observer: Optional[StepObserver] = None
         self.observe_steps = False
         self.watch_task_ends = False
+        #: id() of every task that ran a step since the debugger last emptied it (its
+        #: pause snapshot redescribes only those; the others cannot have changed).
+        self.ran_tasks: Set[int] = set()
         self._executor_futures: List[asyncio.Future] = []
         self._internal_fds = len(self._selector.get_map())
         hook = StepLoop.on_created
@@ -181,10 +184,15 @@ class StepLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-type]
                 self.observer.after_step(self, handle)
 
     def _check_task_end(self, handle: asyncio.Handle) -> None:
-        """Tell the observer when the step just run ended its task (one read per step)."""
+        """Note which task ran, and tell the observer when the step ended its task (one read per step)."""
         task = getattr(handle._callback, "__self__", None)
-        if isinstance(task, asyncio.Task) and task.done() and self.observer is not None:
-            self.observer.on_task_done(self, task)
+        if isinstance(task, asyncio.Task):
+            if not task.done():
+                self.ran_tasks.add(id(task))  # bounded by the live tasks: done ones are dropped
+            else:
+                self.ran_tasks.discard(id(task))
+                if self.observer is not None:
+                    self.observer.on_task_done(self, task)
 
     def _run_timed(self, handle: asyncio.Handle) -> None:
         """Asyncio's debug mode: warn about slow callbacks, as base_events does."""

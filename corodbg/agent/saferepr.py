@@ -50,6 +50,8 @@ class SafeRepr(reprlib.Repr):
         return text
 
     def __call__(self, obj: Any) -> str:
+        if type(obj) in PLAIN_TYPES:  # bounded by reprlib, no user code runs: no timer needed
+            return self.repr(obj)
         try:
             with _time_limit(self.time_budget):
                 text = self.repr(obj)
@@ -63,29 +65,61 @@ class SafeRepr(reprlib.Repr):
         return text
 
 
+#: Types whose repr runs no user code and that reprlib bounds in length.
+PLAIN_TYPES = frozenset({int, float, bool, type(None), str, bytes, complex})
+
+#: True while a :func:`repr_timer` block has the SIGALRM handler installed.
+_installed = False
+
+
+def _expire(signum: int, frame: Any) -> None:
+    raise _ReprTimeout()
+
+
+@contextmanager
+def repr_timer() -> Iterator[None]:
+    """Install the time-limit handler once for many reprs (a whole pause's state).
+
+    Installing a signal handler costs more than most reprs (``signal.signal``
+    converts enums both ways); with 10,000 tasks that alone took a second per
+    pause. Inside this block each repr only arms and disarms the timer.
+    """
+    global _installed
+    if _installed or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    try:
+        previous = signal.signal(signal.SIGALRM, _expire)
+    except (ValueError, OSError):
+        yield
+        return
+    old_timer = signal.setitimer(signal.ITIMER_REAL, 0)
+    _installed = True
+    try:
+        yield
+    finally:
+        _installed = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if old_timer[0]:
+            signal.setitimer(signal.ITIMER_REAL, *old_timer)
+
+
 @contextmanager
 def _time_limit(seconds: float) -> Iterator[None]:
     """Raise _ReprTimeout in the main thread after ``seconds``; elsewhere, no limit."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-
-    def expire(signum: int, frame: Any) -> None:
-        raise _ReprTimeout()
-
-    try:
-        previous = signal.signal(signal.SIGALRM, expire)
-    except (ValueError, OSError):
-        yield
-        return
-    old_timer = signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        if old_timer[0]:
-            signal.setitimer(signal.ITIMER_REAL, *old_timer)
+    with repr_timer():
+        if not _installed:  # the handler could not be installed: no limit
+            yield
+            return
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 safe_repr = SafeRepr()

@@ -49,12 +49,31 @@ def is_user_file(filename: str) -> bool:
     return result
 
 
+_DISPLAY_CACHE: Dict[str, str] = {}
+_DISPLAY_CACHE_CWD = ""
+
+
 def display_path(filename: str) -> str:
-    """A path to show: relative to the working directory when under it, never a machine-specific prefix."""
+    """A path to show: relative to the working directory when under it, never a machine-specific prefix.
+
+    Cached per file (every frame of every task asks, at every pause); the cache
+    is dropped when the program changes directory.
+    """
+    global _DISPLAY_CACHE_CWD
     if not filename or filename.startswith("<"):
         return filename
-    path = os.path.abspath(filename)
     cwd = os.getcwd()
+    if cwd != _DISPLAY_CACHE_CWD:
+        _DISPLAY_CACHE.clear()
+        _DISPLAY_CACHE_CWD = cwd
+    known = _DISPLAY_CACHE.get(filename)
+    if known is None:
+        known = _DISPLAY_CACHE[filename] = _display_path(filename, cwd)
+    return known
+
+
+def _display_path(filename: str, cwd: str) -> str:
+    path = os.path.abspath(filename)
     if path.startswith(cwd + os.sep):
         return os.path.relpath(path, cwd)
     for root in _ROOTS:

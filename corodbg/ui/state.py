@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
+from corodbg.agent.delta import apply_delta
+
 #: The status words of the header line; ``finished`` and ``crashed`` get details.
 STARTING, RUNNING, PAUSED, FINISHED, CRASHED = "starting", "running", "paused", "finished", "crashed"
 
@@ -41,6 +43,11 @@ class PauseState:
     tasks: List[Dict[str, Any]] = field(default_factory=list)
     breakpoints: List[Dict[str, Any]] = field(default_factory=list)
     selected: Optional[FrameRef] = None
+    #: The tasks by id: pauses over the pipe carry only what changed (agent/delta.py).
+    task_map: Dict[int, Dict[str, Any]] = field(default_factory=dict, repr=False)
+    _by_name: Dict[Any, Dict[str, Any]] = field(default_factory=dict, repr=False)
+    #: file -> line -> names of the tasks whose innermost user frame is there (built on demand).
+    _sitting: Optional[Dict[Any, Dict[int, List[str]]]] = field(default=None, repr=False)
 
     # -- folding events in ---------------------------------------------------------
 
@@ -53,7 +60,10 @@ class PauseState:
         self.location = event.get("location")
         self.task = event.get("task")
         self.ready = list(event.get("ready") or [])
-        self.tasks = list(event.get("tasks") or [])
+        self.task_map = apply_delta(self.task_map, event)
+        self.tasks = list(self.task_map.values())
+        self._by_name = {task.get("name"): task for task in self.tasks}
+        self._sitting = None
         self.breakpoints = list(event.get("breakpoints") or [])
         if self.reason == "end":
             # The program is over but its process waits at this last pause, so that
@@ -109,16 +119,13 @@ class PauseState:
         return self.status
 
     def task_named(self, name: Optional[str]) -> Optional[Dict[str, Any]]:
-        for task in self.tasks:
-            if task.get("name") == name:
-                return task
-        return None
+        return self._by_name.get(name)
 
     def default_selection(self) -> Optional[FrameRef]:
         """The paused task's innermost user frame, else the first task that has a frame."""
-        candidates = [self.task_named(self.task)] + list(self.tasks)
-        for task in candidates:
-            if task and task.get("frames"):
+        paused = self.task_named(self.task)
+        for task in [paused] if paused and paused.get("frames") else self.tasks:
+            if task.get("frames"):
                 return FrameRef(task["name"], innermost_user_index(task["frames"]))
         return None
 
@@ -150,16 +157,21 @@ class PauseState:
 
     def suspended_lines(self, file: str) -> Dict[int, str]:
         """Lines of ``file`` where *other* tasks sit (their innermost user frame), by task name."""
+        if self._sitting is None:  # once per pause, not per selection: 10,000 tasks take a while
+            self._sitting = {}
+            for task in self.tasks:
+                frames = task.get("frames")
+                if frames:
+                    frame = frames[innermost_user_index(frames)]
+                    if frame.get("line"):
+                        by_line = self._sitting.setdefault(frame.get("file"), {})
+                        by_line.setdefault(int(frame["line"]), []).append(task.get("name", ""))
+        selected = self.selected.task if self.selected is not None else None
         lines: Dict[int, str] = {}
-        for task in self.tasks:
-            if self.selected is not None and task.get("name") == self.selected.task:
-                continue
-            frames = task.get("frames") or []
-            if not frames:
-                continue
-            frame = frames[innermost_user_index(frames)]
-            if frame.get("file") == file and frame.get("line"):
-                lines.setdefault(int(frame["line"]), task.get("name", ""))
+        for line, names in self._sitting.get(file, {}).items():
+            other = next((name for name in names if name != selected), None)
+            if other is not None:
+                lines[line] = other
         return lines
 
 

@@ -95,7 +95,7 @@ async def test_send_picks_the_item_under_the_cursor():
     async with app.run_test(size=SIZE) as pilot:
         await press_and_settle(pilot, "space", "space")
         ready = app.query_one(ReadyQueuePane)
-        assert ready.option_count == 2
+        assert ready.row_count == 2
         await press_and_settle(pilot, "down", "space")
         assert app.state.ready[0]["task"] == "Task-3"
         assert "c starts" in output_text(app)

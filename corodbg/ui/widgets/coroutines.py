@@ -8,7 +8,7 @@ the Source and Frame panes show.
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from rich.text import Text
 from textual.message import Message
@@ -48,47 +48,96 @@ class CoroutinesPane(Tree[Optional[FrameRef]]):
         self.show_root = False
         self.guide_depth = 2
         self._selected: Optional[FrameRef] = None
+        #: task id -> (its node, the task dict it shows, the (paused task, paused?) it was drawn for)
+        self._task_nodes: Dict[Any, Tuple[TreeNode[Optional[FrameRef]], Dict[str, Any], Tuple[Optional[str], bool]]] = {}
+        self._shown_ids: List[Any] = []
+        self._hidden_node: Optional[TreeNode[Optional[FrameRef]]] = None
 
     def on_mount(self) -> None:
         self.border_title = "Coroutines"
 
     def show_state(self, state: PauseState) -> None:
-        """Rebuild the tree and put the cursor on the state's selected frame."""
+        """Bring the tree up to date and put the cursor on the state's selected frame.
+
+        Incremental: when the same tasks are shown in the same order (the usual
+        case: a send changes one or two of them), only the tasks whose data
+        changed are redrawn; the agent's deltas keep unchanged tasks' dicts
+        identical, so the test is ``is``.
+        """
         self._selected = state.selected
-        self.clear()
-        target: Optional[TreeNode[Optional[FrameRef]]] = None
-        if not state.tasks:
-            self.root.add_leaf(Text("(no tasks)", "dim"), data=None)
         shown = state.tasks[:MAX_TASKS_SHOWN]
         if state.selected is not None and all(t.get("name") != state.selected.task for t in shown):
             selected = state.task_named(state.selected.task)
             if selected is not None:
                 shown = [selected] + shown[:-1]
-        for task in shown:
-            frames = task.get("frames") or []
-            name = task.get("name", "?")
-            inner = innermost_user_index(frames) if frames else 0
-            node = self.root.add(self._task_label(task), data=FrameRef(name, inner) if frames else None,
-                                 expand=True)
-            for index, frame in enumerate(frames):
-                ref = FrameRef(name, index)
-                here = name == state.task and index == inner and state.status == "paused"
-                leaf = node.add_leaf(self._frame_label(frame, here), data=ref)
-                if ref == state.selected:
-                    target = leaf
-            detail = self._detail(task)
-            if detail is not None:
-                node.add_leaf(detail, data=FrameRef(name, inner) if frames else None)
+        here = (state.task, state.status == "paused")
+        ids = [task.get("id") for task in shown]
+        if ids != self._shown_ids or not shown:
+            self._rebuild(state, shown, here)
+        else:
+            for task in shown:
+                node, drawn, drawn_here = self._task_nodes[task.get("id")]
+                if drawn is not task or (drawn_here != here and task.get("name") in (here[0], drawn_here[0])):
+                    self._redraw_task(node, task, state, here)
+                elif drawn_here != here:
+                    self._task_nodes[task.get("id")] = (node, task, here)
         hidden = len(state.tasks) - len(shown)
-        if hidden > 0:
-            self.root.add_leaf(Text(f"… {hidden:,} more tasks not shown", "dim italic"), data=None)
+        if self._hidden_node is not None and hidden <= 0:
+            self._hidden_node.remove()
+            self._hidden_node = None
+        elif hidden > 0:
+            label = Text(f"… {hidden:,} more tasks not shown", "dim italic")
+            if self._hidden_node is None:
+                self._hidden_node = self.root.add_leaf(label, data=None)
+            else:
+                self._hidden_node.set_label(label)
         self.border_subtitle = f"{len(state.tasks)} task{'s' if len(state.tasks) != 1 else ''}"
+        target = self._node_for(state.selected)
         if target is not None:
             _ = self.last_line  # lays the lines out now, so the node knows its line
             if target.line >= 0:
                 self._move_to(target)
             else:
                 self.call_after_refresh(self._move_to, target)
+
+    def _rebuild(self, state: PauseState, shown: List[Dict[str, Any]], here: Tuple[Optional[str], bool]) -> None:
+        self.clear()
+        self._task_nodes = {}
+        self._hidden_node = None
+        self._shown_ids = [task.get("id") for task in shown]
+        if not state.tasks:
+            self.root.add_leaf(Text("(no tasks)", "dim"), data=None)
+        for task in shown:
+            node = self.root.add(self._task_label(task), data=None, expand=True)
+            self._redraw_task(node, task, state, here)
+
+    def _redraw_task(self, node: TreeNode[Optional[FrameRef]], task: Dict[str, Any], state: PauseState,
+                     here: Tuple[Optional[str], bool]) -> None:
+        """One task's node: its label, a leaf per frame of its await chain, and a detail line."""
+        frames = task.get("frames") or []
+        name = task.get("name", "?")
+        inner = innermost_user_index(frames) if frames else 0
+        node.set_label(self._task_label(task))
+        node.data = FrameRef(name, inner) if frames else None
+        node.remove_children()
+        for index, frame in enumerate(frames):
+            is_here = name == here[0] and index == inner and here[1]
+            node.add_leaf(self._frame_label(frame, is_here), data=FrameRef(name, index))
+        detail = self._detail(task)
+        if detail is not None:
+            node.add_leaf(detail, data=FrameRef(name, inner) if frames else None)
+        self._task_nodes[task.get("id")] = (node, task, here)
+
+    def _node_for(self, ref: Optional[FrameRef]) -> Optional[TreeNode[Optional[FrameRef]]]:
+        if ref is None:
+            return None
+        task = next((n for n, info, _ in self._task_nodes.values() if info.get("name") == ref.task), None)
+        if task is None:
+            return None
+        for child in task.children:
+            if child.data == ref:
+                return child
+        return None
 
     def _move_to(self, node: TreeNode[Optional[FrameRef]]) -> None:
         if node.tree is self and node.line >= 0:

@@ -1,53 +1,56 @@
-"""The ready queue: what the loop would run next, in order, with a cursor to pick one."""
+"""The ready queue: what the loop would run next, in order, with a cursor to pick one.
+
+Drawn with :class:`LineList`, so a queue of thousands of items repaints only
+the rows on screen.
+"""
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Dict, List, Optional
 
 from rich.text import Text
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
 
 from corodbg.ui.state import PauseState
+from corodbg.ui.widgets.line_list import LineList
 
 
-class ReadyQueuePane(OptionList):
-    """The head is marked ▶; the highlighted item is what `space` sends."""
+class ReadyQueuePane(LineList):
+    """The head is marked ▶; the item under the cursor is what `space` sends."""
 
     DEFAULT_CSS = """
     ReadyQueuePane {
+        background: $surface;
         border-title-color: $text;
     }
     """
+
+    def __init__(self, *, id: Optional[str] = None) -> None:
+        super().__init__(id=id)
+        self.items: List[Dict[str, Any]] = []
 
     def on_mount(self) -> None:
         self.border_title = "Ready queue"
 
     def show_state(self, state: PauseState) -> None:
-        """Rebuild the list; the cursor goes back to the head, which is what changed."""
-        self.clear_options()
-        if not state.ready:
-            empty = "(program over)" if state.is_over else "(nothing ready)"
-            self.add_option(Option(Text(empty, "dim"), disabled=True))
-            self.border_subtitle = ""
-            return
-        options = []
-        for item in state.ready:
-            head = item.get("index") == 1
-            line = Text("▶ " if head else "  ", "bold yellow")
-            line.append(f"{item.get('index')} ", "dim")
-            style = "dim" if item.get("housekeeping") else ("bold" if head else "")
-            line.append(item.get("description", ""), style)
-            options.append(Option(line, id=f"ready-{item.get('index')}"))
-        self.add_options(options)
-        self.highlighted = 0
-        self.border_subtitle = f"{len(state.ready)} ready"
+        """New items; the cursor goes back to the head, which is what changed."""
+        self.items = state.ready
+        self.placeholder = "(program over)" if state.is_over else "(nothing ready)"
+        self.border_subtitle = f"{len(self.items)} ready" if self.items else ""
+        width = max((len(item.get("description", "")) for item in self.items[:2000]), default=0) + 8
+        self.set_rows(len(self.items), width)
+        self.move_cursor(0, announce=False)
+
+    def render_row(self, index: int) -> Text:
+        item = self.items[index]
+        head = item.get("index") == 1
+        line = Text("▶ " if head else "  ", "bold yellow")
+        line.append(f"{item.get('index')} ", "dim")
+        style = "dim" if item.get("housekeeping") else ("bold yellow" if head else "")
+        line.append(item.get("description", ""), style)
+        return line
 
     def picked_index(self) -> Optional[int]:
         """The 1-based queue position under the cursor (None when the queue is empty)."""
-        if self.highlighted is None:
+        if not self.items:
             return None
-        option = self.get_option_at_index(self.highlighted)
-        if option.id is None or option.disabled:
-            return None
-        return int(option.id.split("-", 1)[1])
+        return int(self.items[self.cursor].get("index") or 1)

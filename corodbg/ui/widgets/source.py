@@ -12,20 +12,14 @@ from __future__ import annotations
 import os
 from typing import Any, Dict, List, Optional, Tuple, Union
 
-from rich.segment import Segment
 from rich.style import Style
 from rich.syntax import Syntax
 from rich.text import Span, Text
-from textual import events
-from textual.binding import Binding
-from textual.geometry import Size
-from textual.scroll_view import ScrollView
-from textual.strip import Strip
 
 from corodbg.ui.state import PauseState
+from corodbg.ui.widgets.line_list import LineList
 
 _CURRENT = Style(bgcolor="#403800")
-_CURSOR = Style(bgcolor="#26323f")
 _CURRENT_MARK = Style(color="yellow", bold=True)
 _OTHER_MARK = Style(color="cyan", bold=True)
 _LINE_NUMBER = Style(color="#707070")
@@ -63,7 +57,7 @@ def _foreground(style: Union[str, Style]) -> Style:
     return Style(color=style.color, bold=style.bold, italic=style.italic, underline=style.underline)
 
 
-class SourcePane(ScrollView, can_focus=True):
+class SourcePane(LineList):
     """Shows one file; follows the selected frame; never reads the session."""
 
     DEFAULT_CSS = """
@@ -71,15 +65,6 @@ class SourcePane(ScrollView, can_focus=True):
         background: $surface;
     }
     """
-
-    BINDINGS = [
-        Binding("up", "cursor(-1)", "Line up", show=False),
-        Binding("down", "cursor(1)", "Line down", show=False),
-        Binding("pageup", "cursor_page(-1)", "Page up", show=False),
-        Binding("pagedown", "cursor_page(1)", "Page down", show=False),
-        Binding("home", "cursor_to(1)", "First line", show=False),
-        Binding("end", "cursor_to(-1)", "Last line", show=False),
-    ]
 
     def __init__(self, *, id: Optional[str] = None) -> None:
         super().__init__(id=id)
@@ -89,9 +74,14 @@ class SourcePane(ScrollView, can_focus=True):
         self.current_line = 0
         self.other_lines: Dict[int, str] = {}
         self.breakpoint_lines: Dict[int, Dict[str, Any]] = {}
-        self.cursor_line = 1
         self._cache: Dict[str, Tuple[float, List[Text]]] = {}
-        self._placeholder: Optional[str] = "(no source yet)"
+        self.placeholder = "(no source yet)"
+        self.show_cursor_unfocused = False  # the cursor is for b/B: shown while Source has the focus
+
+    @property
+    def cursor_line(self) -> int:
+        """The 1-based line ``b`` acts on."""
+        return self.cursor + 1
 
     def on_mount(self) -> None:
         self.border_title = "Source"
@@ -106,7 +96,7 @@ class SourcePane(ScrollView, can_focus=True):
             self.other_lines = {}
             self.breakpoint_lines = state.breakpoints_in(self.file) if self.file else {}
             if self.file is None:
-                self._placeholder = "(the program is over)" if state.is_over else "(no source position)"
+                self.placeholder = "(the program is over)" if state.is_over else "(no source position)"
             self.refresh()
             return
         file, line = position
@@ -115,7 +105,7 @@ class SourcePane(ScrollView, can_focus=True):
         self.current_line = line if state.status == "paused" or state.selected is not None else 0
         self.other_lines = state.suspended_lines(file)
         self.breakpoint_lines = state.breakpoints_in(file)
-        self.cursor_line = max(1, line)
+        self.cursor = max(0, min(line - 1, self.row_count - 1))
         self.border_title = f"Source — {file}"
         self.refresh()
         # Centre now (no flicker) and again after the layout: a newly loaded file's
@@ -131,7 +121,7 @@ class SourcePane(ScrollView, can_focus=True):
             self.other_lines = {}
             self.border_title = f"Source — {file}"
             self.breakpoint_lines = state.breakpoints_in(file)
-        self._set_cursor(line)
+        self.move_cursor(line - 1)
         self._centre(line)
 
     def show_breakpoints(self, state: PauseState) -> None:
@@ -145,10 +135,9 @@ class SourcePane(ScrollView, can_focus=True):
         self.current_line = 0
         self.other_lines = {}
         self.breakpoint_lines = {}
-        self._placeholder = "(no source yet)"
+        self.placeholder = "(no source yet)"
         self.border_title = "Source"
-        self.virtual_size = Size(0, 1)
-        self.refresh()
+        self.set_rows(0)
 
     def _load(self, file: str) -> None:
         self.file = file
@@ -160,12 +149,11 @@ class SourcePane(ScrollView, can_focus=True):
                 cached = (mtime, highlight_file(path))
                 self._cache[path] = cached
             self.lines = cached[1]
-            self._placeholder = None
         except OSError:
             self.lines = []
-            self._placeholder = f"(source not available: {file})"
+            self.placeholder = f"(source not available: {file})"
         width = max((line.cell_len for line in self.lines), default=0) + 4 + len(str(len(self.lines)))
-        self.virtual_size = Size(width, max(1, len(self.lines)))
+        self.set_rows(len(self.lines), width)
 
     def _centre(self, line: int) -> None:
         height = self.scrollable_content_region.height
@@ -174,14 +162,7 @@ class SourcePane(ScrollView, can_focus=True):
 
     # -- rendering -----------------------------------------------------------------
 
-    def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        width = self.scrollable_content_region.width
-        base = self.rich_style
-        index = y + scroll_y
-        if self._placeholder is not None or index >= len(self.lines):
-            text = self._placeholder if (self._placeholder and y == 0) else ""
-            return Strip([Segment(text, base + Style(dim=True))]).extend_cell_length(width, base).crop(0, width)
+    def render_row(self, index: int) -> Text:
         number = index + 1
         digits = len(str(len(self.lines)))
         if number == self.current_line:
@@ -193,49 +174,7 @@ class SourcePane(ScrollView, can_focus=True):
         gutter = Text.assemble((breakpoint_mark(self.breakpoint_lines.get(number)), _BREAKPOINT_MARK),
                                (mark, mark_style), (f"{number:>{digits}} ", _LINE_NUMBER))
         gutter.end = ""
-        line = gutter + self.lines[index]
-        line.end = ""
-        if number == self.current_line:
-            line.stylize(_CURRENT)
-        elif number == self.cursor_line and self.has_focus:
-            line.stylize(_CURSOR)
-        row_style = base + (_CURRENT if number == self.current_line else
-                            _CURSOR if number == self.cursor_line and self.has_focus else Style())
-        segments = list(line.render(self.app.console))
-        strip = Strip(segments).apply_style(base)
-        strip = strip.crop(scroll_x, scroll_x + width)
-        return strip.extend_cell_length(width, row_style)
+        return gutter + self.lines[index]
 
-    # -- moving the cursor -----------------------------------------------------------
-
-    def _set_cursor(self, line: int) -> None:
-        if not self.lines:
-            return
-        self.cursor_line = min(max(1, line), len(self.lines))
-        height = self.scrollable_content_region.height
-        top = self.scroll_offset.y
-        if self.cursor_line - 1 < top:
-            self.scroll_to(y=self.cursor_line - 1, animate=False)
-        elif self.cursor_line - 1 >= top + height:
-            self.scroll_to(y=self.cursor_line - height, animate=False)
-        self.refresh()
-
-    def action_cursor(self, delta: int) -> None:
-        self._set_cursor(self.cursor_line + delta)
-
-    def action_cursor_page(self, direction: int) -> None:
-        self._set_cursor(self.cursor_line + direction * max(1, self.scrollable_content_region.height - 1))
-
-    def action_cursor_to(self, line: int) -> None:
-        self._set_cursor(len(self.lines) if line < 0 else line)
-
-    def on_click(self, event: events.Click) -> None:
-        offset = event.get_content_offset(self)
-        if offset is not None:
-            self._set_cursor(offset.y + self.scroll_offset.y + 1)
-
-    def on_focus(self) -> None:
-        self.refresh()
-
-    def on_blur(self) -> None:
-        self.refresh()
+    def row_style(self, index: int) -> Optional[Style]:
+        return _CURRENT if index + 1 == self.current_line else None

@@ -1,0 +1,138 @@
+"""A scrollable list of one-line rows with a cursor, drawn only where it is visible.
+
+The ready queue of a 10,000-task program and a long source file are both
+"many rows, a few on screen". Textual's OptionList builds a renderable for
+every option up front (a second for 1,000 items); this widget uses the Line
+API instead: ``render_line`` asks :meth:`LineList.render_row` for the visible
+rows only, so a repaint costs the same for 10 rows or 100,000.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+#: The cursor row's band; brighter when the list has the focus.
+CURSOR = Style(bgcolor="#26323f")
+CURSOR_FOCUSED = Style(bgcolor="#2f4a66")
+
+
+class LineList(ScrollView, can_focus=True):
+    """Rows ``0 .. row_count-1``; subclasses say what each row shows."""
+
+    BINDINGS = [
+        Binding("up", "cursor(-1)", "Up", show=False),
+        Binding("down", "cursor(1)", "Down", show=False),
+        Binding("pageup", "cursor_page(-1)", "Page up", show=False),
+        Binding("pagedown", "cursor_page(1)", "Page down", show=False),
+        Binding("home", "cursor_to(0)", "First", show=False),
+        Binding("end", "cursor_to(-1)", "Last", show=False),
+    ]
+
+    class CursorMoved(Message):
+        """The user moved the cursor to ``row``."""
+
+        def __init__(self, row: int) -> None:
+            super().__init__()
+            self.row = row
+
+    def __init__(self, *, id: Optional[str] = None) -> None:
+        super().__init__(id=id)
+        self.row_count = 0
+        self.cursor = 0
+        #: Shown dimmed on the first line when there are no rows.
+        self.placeholder = ""
+        #: Whether the cursor band shows when the list does not have the focus.
+        self.show_cursor_unfocused = True
+
+    # -- what subclasses provide -------------------------------------------------
+
+    def render_row(self, index: int) -> Text:
+        """The row's text, unstyled by the cursor (the list adds the band)."""
+        raise NotImplementedError
+
+    def row_style(self, index: int) -> Optional[Style]:
+        """A background for the whole row (e.g. the current source line); None: the cursor's."""
+        return None
+
+    # -- feeding -------------------------------------------------------------------
+
+    def set_rows(self, count: int, width: int = 0) -> None:
+        """The list now has ``count`` rows (``width``: the widest, for horizontal scrolling)."""
+        self.row_count = count
+        self.cursor = min(self.cursor, max(0, count - 1))
+        self.virtual_size = Size(width, max(1, count))
+        self.refresh()
+
+    def move_cursor(self, row: int, *, announce: bool = True) -> None:
+        """Put the cursor on ``row`` (clamped) and scroll it into view."""
+        if self.row_count == 0:
+            return
+        row = min(max(0, row), self.row_count - 1)
+        changed = row != self.cursor
+        self.cursor = row
+        self.scroll_to_row(row)
+        self.refresh()
+        if changed and announce:
+            self.post_message(self.CursorMoved(row))
+
+    def scroll_to_row(self, row: int) -> None:
+        """Scroll just enough that ``row`` is visible."""
+        height = self.scrollable_content_region.height
+        top = self.scroll_offset.y
+        if row < top:
+            self.scroll_to(y=row, animate=False)
+        elif height and row >= top + height:
+            self.scroll_to(y=row - height + 1, animate=False)
+
+    # -- rendering -----------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        index = y + scroll_y
+        if index >= self.row_count:
+            text = self.placeholder if (self.row_count == 0 and y == 0) else ""
+            return Strip([Segment(text, base + Style(dim=True))]).extend_cell_length(width, base).crop(0, width)
+        line = self.render_row(index)
+        line.end = ""
+        band = self.row_style(index)
+        if band is None and index == self.cursor and (self.has_focus or self.show_cursor_unfocused):
+            band = CURSOR_FOCUSED if self.has_focus else CURSOR
+        if band is not None:
+            line.stylize(band)
+        strip = Strip(list(line.render(self.app.console))).apply_style(base)
+        strip = strip.crop(scroll_x, scroll_x + width)
+        return strip.extend_cell_length(width, base + band if band is not None else base)
+
+    # -- keys and mouse ------------------------------------------------------------
+
+    def action_cursor(self, delta: int) -> None:
+        self.move_cursor(self.cursor + delta)
+
+    def action_cursor_page(self, direction: int) -> None:
+        self.move_cursor(self.cursor + direction * max(1, self.scrollable_content_region.height - 1))
+
+    def action_cursor_to(self, row: int) -> None:
+        self.move_cursor(self.row_count - 1 if row < 0 else row)
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None and offset.y + self.scroll_offset.y < self.row_count:
+            self.move_cursor(offset.y + self.scroll_offset.y)
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
