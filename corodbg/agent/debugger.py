@@ -24,7 +24,7 @@ import types
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Protocol
+from typing import Any, Dict, List, Optional, Protocol, Tuple
 
 from corodbg.agent import introspect
 from corodbg.agent.breakpoints import BreakpointError, BreakpointTable, parse_breakpoint_spec
@@ -34,7 +34,7 @@ from corodbg.agent.protocol import PauseEvent, TaskInfo
 from corodbg.agent.tracer import BreakpointMonitor, LineTracer
 from corodbg.agent.usercode import is_user_file
 from corodbg.agent.saferepr import repr_timer
-from corodbg.agent.task_cache import TaskInfoCache
+from corodbg.agent.task_cache import ReadyItemCache, TaskInfoCache
 
 #: Modes: what the program is doing until the next pause.
 START, SEND, STEP, NEXT, FINISH, CONTINUE = "start", "send", "step", "next", "finish", "continue"
@@ -90,6 +90,7 @@ class Debugger:
         # never retrieved"), but the UI keeps showing its result.
         self.ended: "OrderedDict[int, TaskInfo]" = OrderedDict()
         self.task_cache = TaskInfoCache()
+        self.ready_cache = ReadyItemCache()
 
     # -- wiring ----------------------------------------------------------------
 
@@ -230,7 +231,7 @@ class Debugger:
 
     def on_deadlock(self, loop: StepLoop) -> None:
         waits = []
-        for task in self._tasks(loop):
+        for task, _ in self._tasks(loop):
             if not task.done():
                 chain = introspect.await_chain(task.get_coro())
                 what = introspect.awaiting_description(chain) or "a future"
@@ -434,7 +435,7 @@ class Debugger:
         """Where ``p``/``!`` run: the pause's frame, or ``task`` (and its ``frame`` index) when named."""
         wanted = command.get("task")
         if wanted and context.loop is not None:
-            for task in self._tasks(context.loop):
+            for task, _ in self._tasks(context.loop):
                 if task.get_name() != wanted:
                     continue
                 index = command.get("frame")
@@ -491,13 +492,13 @@ class Debugger:
             self.next_task_id += 1
         return task_id
 
-    def _tasks(self, loop: StepLoop) -> List[asyncio.Task]:
-        """The loop's tasks still alive (pending, or done but not yet collected), in id order."""
-        tasks = list(asyncio.all_tasks(loop)) if not loop.is_closed() else []
-        for task in sorted(tasks, key=_creation_order):
+    def _tasks(self, loop: StepLoop) -> List[Tuple[asyncio.Task, int]]:
+        """(task, id) of the loop's tasks still alive (pending, or done but not yet collected), in id order."""
+        tasks = asyncio.all_tasks(loop) if not loop.is_closed() else set()
+        for task in sorted((t for t in tasks if t not in self.task_ids), key=_creation_order):
             self._task_id(task)
-        known = [t for t in self.task_ids.keys() if t.get_loop() is loop]
-        return sorted(known, key=lambda t: self.task_ids[t])
+        # task_ids is filled in id order and a dict keeps that order: no sort needed.
+        return [(t, task_id) for t, task_id in self.task_ids.items() if t.get_loop() is loop]
 
     def current_step(self) -> int:
         loop = self.loop
@@ -517,23 +518,25 @@ class Debugger:
         running = None
         if loop is not None:
             running = asyncio.current_task(loop) if loop.is_running() else None
-            ready = introspect.ready_items(loop)
-            ready_tasks: Dict[int, str] = {}  # id(task) -> what its first ready handle does to it
+            ready = self.ready_cache.items(loop)
+            ready_tasks: Dict[int, asyncio.Handle] = {}  # id(task) -> its first ready handle
             for handle in loop._ready:
                 owner = introspect.task_of_callback(handle._callback)
                 if owner is not None and id(owner) not in ready_tasks and not handle._cancelled:
-                    ready_tasks[id(owner)] = introspect.task_action(handle, owner)
+                    ready_tasks[id(owner)] = handle
             if task is None:
                 head = next((h for h in loop._ready if not h._cancelled), None)
                 task = introspect.handle_owner(head) if head is not None else None
-            for each in self._tasks(loop):
-                tasks.append(self.task_cache.describe(
-                    each, task_id=self.task_ids[each], ready_tasks=ready_tasks, ran=loop.ran_tasks,
-                    running=running, running_frame=frame))
-            loop.ran_tasks.clear()
+            describe, ran = self.task_cache.describe, loop.ran_tasks
+            tasks = [describe(each, task_id=task_id, ready_tasks=ready_tasks, ran=ran, running=running,
+                              running_frame=frame)
+                     for each, task_id in self._tasks(loop)]
+            ran.clear()
             shown = {info["id"] for info in tasks}
-            tasks += [info for task_id, info in self.ended.items() if task_id not in shown]
-            tasks.sort(key=lambda info: info["id"])
+            gone = [info for task_id, info in self.ended.items() if task_id not in shown]
+            if gone:  # finished tasks already collected: merge them in, by id
+                tasks += gone
+                tasks.sort(key=lambda info: info["id"])
         if location is None:
             where = frame
             if where is None and task is not None and not task.done():

@@ -279,15 +279,6 @@ def describe_handle(handle: asyncio.Handle, index: int) -> ReadyItem:
     return item
 
 
-def ready_items(loop: asyncio.AbstractEventLoop, limit: int = 1000) -> List[ReadyItem]:
-    items = []
-    for position, handle in enumerate(list(loop._ready)[:limit]):  # type: ignore[attr-defined]
-        if handle._cancelled:
-            continue
-        items.append(describe_handle(handle, position + 1))
-    return items
-
-
 def task_outcome(task: asyncio.Task) -> Tuple[Optional[str], Optional[str], str]:
     """(result, exception, state) of a done task, without marking its exception retrieved."""
     if task.cancelled():

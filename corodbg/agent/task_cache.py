@@ -19,11 +19,12 @@ Standard library only: this module runs inside the debuggee.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import types
-from typing import Dict, Optional, Set, Tuple
+from typing import Any, Dict, List, Optional, Set, Tuple
 
 from corodbg.agent import introspect
-from corodbg.agent.protocol import TaskInfo
+from corodbg.agent.protocol import ReadyItem, TaskInfo
 from corodbg.agent.saferepr import PLAIN_TYPES
 from corodbg.agent.usercode import is_user_file
 
@@ -32,35 +33,40 @@ class TaskInfoCache:
     """The last description of each suspended task, by the debugger's task id."""
 
     def __init__(self) -> None:
-        #: task id -> (its description as waiting, {ready action: description as ready})
-        self._known: Dict[int, Tuple[TaskInfo, Dict[str, TaskInfo]]] = {}
+        #: task id -> (its description as waiting, (its ready handle, its description as ready) or ())
+        self._known: Dict[int, Tuple[TaskInfo, Tuple[Any, ...]]] = {}
 
     def forget(self) -> None:
         """Describe everything afresh next time (after ``!``: a statement may change any frame)."""
         self._known.clear()
 
-    def describe(self, task: asyncio.Task, *, task_id: int, ready_tasks: Dict[int, str], ran: Set[int],
-                 running: Optional[asyncio.Task], running_frame: Optional[types.FrameType]) -> TaskInfo:
+    def describe(self, task: asyncio.Task, *, task_id: int, ready_tasks: Dict[int, asyncio.Handle],
+                 ran: Set[int], running: Optional[asyncio.Task],
+                 running_frame: Optional[types.FrameType]) -> TaskInfo:
+        """The task as plain data; ``ready_tasks`` maps id(task) to its first handle in the ready queue."""
         if task.done() or task is running:
             self._known.pop(task_id, None)
-            return introspect.task_info(task, task_id=task_id, ready_tasks=ready_tasks, running=running,
+            return introspect.task_info(task, task_id=task_id, ready_tasks={}, running=running,
                                         running_frame=running_frame)
         known = self._known.get(task_id)
         if known is None or id(task) in ran:
             waiting = introspect.task_info(task, task_id=task_id, ready_tasks={}, running=None,
                                            running_frame=None)
-            known = (waiting, {})
+            known = (waiting, ())
             if _settled(task):
                 self._known[task_id] = known
             else:
                 self._known.pop(task_id, None)
         waiting, as_ready = known
-        action = ready_tasks.get(id(task))
-        if action is None:
+        handle = ready_tasks.get(id(task))
+        if handle is None:
             return waiting
-        ready = as_ready.get(action)
-        if ready is None:
-            ready = as_ready[action] = {**waiting, "state": "ready", "awaiting": action}  # type: ignore[typeddict-item]
+        if as_ready and as_ready[0] is handle:  # the same handle still queued: the same action
+            return as_ready[1]
+        action = introspect.task_action(handle, task)
+        ready: TaskInfo = {**waiting, "state": "ready", "awaiting": action}  # type: ignore[typeddict-item]
+        if self._known.get(task_id) is known:
+            self._known[task_id] = (waiting, (handle, ready))
         return ready
 
 
@@ -82,3 +88,30 @@ def _settled(task: asyncio.Task) -> bool:
     return True
 
 
+
+
+class ReadyItemCache:
+    """The ready queue's first items as plain data, each handle described once while it waits.
+
+    A handle in the queue does not change, and the task it will run does not run
+    meanwhile: its description holds until it leaves the queue. Only its place
+    (``index``) moves.
+    """
+
+    def __init__(self, limit: int = 1000) -> None:
+        self.limit = limit
+        self._known: Dict[int, Tuple[asyncio.Handle, ReadyItem]] = {}
+
+    def items(self, loop: asyncio.AbstractEventLoop) -> List[ReadyItem]:
+        known, fresh = self._known, {}
+        items: List[ReadyItem] = []
+        for position, handle in enumerate(itertools.islice(loop._ready, self.limit)):  # type: ignore[attr-defined]
+            if handle._cancelled:
+                continue
+            entry = known.get(id(handle))
+            if entry is None or entry[0] is not handle:
+                entry = (handle, introspect.describe_handle(handle, 0))
+            fresh[id(handle)] = entry
+            items.append({**entry[1], "index": position + 1})  # type: ignore[typeddict-item]
+        self._known = fresh
+        return items

@@ -46,8 +46,8 @@ class PauseState:
     #: The tasks by id: pauses over the pipe carry only what changed (agent/delta.py).
     task_map: Dict[int, Dict[str, Any]] = field(default_factory=dict, repr=False)
     _by_name: Dict[Any, Dict[str, Any]] = field(default_factory=dict, repr=False)
-    #: file -> line -> names of the tasks whose innermost user frame is there (built on demand).
-    _sitting: Optional[Dict[Any, Dict[int, List[str]]]] = field(default=None, repr=False)
+    #: task id -> (file, line, name) of its innermost user frame; kept up to date with the deltas.
+    _sitting: Dict[Any, Tuple[Any, int, Any]] = field(default_factory=dict, repr=False)
 
     # -- folding events in ---------------------------------------------------------
 
@@ -63,7 +63,7 @@ class PauseState:
         self.task_map = apply_delta(self.task_map, event)
         self.tasks = list(self.task_map.values())
         self._by_name = {task.get("name"): task for task in self.tasks}
-        self._sitting = None
+        self._note_sitting(event)
         self.breakpoints = list(event.get("breakpoints") or [])
         if self.reason == "end":
             # The program is over but its process waits at this last pause, so that
@@ -157,22 +157,26 @@ class PauseState:
 
     def suspended_lines(self, file: str) -> Dict[int, str]:
         """Lines of ``file`` where *other* tasks sit (their innermost user frame), by task name."""
-        if self._sitting is None:  # once per pause, not per selection: 10,000 tasks take a while
-            self._sitting = {}
-            for task in self.tasks:
-                frames = task.get("frames")
-                if frames:
-                    frame = frames[innermost_user_index(frames)]
-                    if frame.get("line"):
-                        by_line = self._sitting.setdefault(frame.get("file"), {})
-                        by_line.setdefault(int(frame["line"]), []).append(task.get("name", ""))
         selected = self.selected.task if self.selected is not None else None
         lines: Dict[int, str] = {}
-        for line, names in self._sitting.get(file, {}).items():
-            other = next((name for name in names if name != selected), None)
-            if other is not None:
-                lines[line] = other
+        for where, line, name in self._sitting.values():
+            if where == file and name != selected:
+                lines.setdefault(line, name)
         return lines
+
+    def _note_sitting(self, event: Dict[str, Any]) -> None:
+        """Update where each task sits, for the tasks this pause changed (all of them, unless a delta)."""
+        if not event.get("tasks_delta"):
+            self._sitting = {}
+        for task_id in event.get("tasks_removed") or []:
+            self._sitting.pop(task_id, None)
+        for task in event.get("tasks") or []:
+            frames = task.get("frames")
+            frame = frames[innermost_user_index(frames)] if frames else None
+            if frame is not None and frame.get("line"):
+                self._sitting[task["id"]] = (frame.get("file"), int(frame["line"]), task.get("name", ""))
+            else:
+                self._sitting.pop(task["id"], None)
 
 
 def innermost_user_index(frames: List[Dict[str, Any]]) -> int:

@@ -1,33 +1,38 @@
 """Every task as a tree of its await chain (outermost first), with its state and outcome.
 
-Highlighting a frame (or a task, meaning its innermost user frame) posts
+Moving the cursor onto a frame (or a task: its innermost user frame) posts
 :class:`CoroutinesPane.FrameSelected`; the app turns that into the selection
 the Source and Frame panes show.
+
+The tree is virtual: each task takes a header row, a row per frame and a
+detail row (what it awaits, its result or exception); only the rows on screen
+are drawn, found by bisecting the tasks' first rows. So 10,000 tasks are all
+listed, and a pause costs one pass over plain integers, not 40,000 widgets.
 """
 
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, List, Optional, Tuple
+from bisect import bisect_right
+from typing import Any, Dict, List, Optional, Set, Tuple
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import Tree
-from textual.widgets.tree import TreeNode
 
 from corodbg.ui.state import FrameRef, PauseState, innermost_user_index
-
-#: Tasks drawn as tree nodes; beyond this the tree says how many it leaves out, so
-#: a program with 10,000 tasks repaints in milliseconds, not seconds.
-MAX_TASKS_SHOWN = 200
+from corodbg.ui.widgets.line_list import LineList
 
 _STATE_STYLES = {
     "ready": "yellow", "running": "bold green", "waiting": "cyan",
     "done": "green", "failed": "bold red", "cancelled": "magenta",
 }
 
+#: Labels measured for the horizontal scroll width (the rest are assumed no wider).
+_MEASURED_TASKS = 2000
 
-class CoroutinesPane(Tree[Optional[FrameRef]]):
+
+class CoroutinesPane(LineList):
     """Tasks and their await chains; the cursor picks the frame shown in Source and Frame."""
 
     DEFAULT_CSS = """
@@ -35,6 +40,12 @@ class CoroutinesPane(Tree[Optional[FrameRef]]):
         background: $surface;
     }
     """
+
+    BINDINGS = [
+        Binding("enter", "toggle", "Fold", show=False),
+        Binding("left", "fold(True)", "Fold", show=False),
+        Binding("right", "fold(False)", "Unfold", show=False),
+    ]
 
     class FrameSelected(Message):
         """The user moved to another frame."""
@@ -44,134 +55,156 @@ class CoroutinesPane(Tree[Optional[FrameRef]]):
             self.ref = ref
 
     def __init__(self, *, id: Optional[str] = None) -> None:
-        super().__init__("tasks", id=id)
-        self.show_root = False
-        self.guide_depth = 2
-        self._selected: Optional[FrameRef] = None
-        #: task id -> (its node, the task dict it shows, the (paused task, paused?) it was drawn for)
-        self._task_nodes: Dict[Any, Tuple[TreeNode[Optional[FrameRef]], Dict[str, Any], Tuple[Optional[str], bool]]] = {}
-        self._shown_ids: List[Any] = []
-        self._hidden_node: Optional[TreeNode[Optional[FrameRef]]] = None
+        super().__init__(id=id)
+        self.tasks: List[Dict[str, Any]] = []
+        self.here: Tuple[Optional[str], bool] = (None, False)
+        self.folded: Set[str] = set()
+        self._starts: List[int] = []
+        #: task id -> (the task dict measured, its row count, its label width)
+        self._measured: Dict[Any, Tuple[Dict[str, Any], int, int]] = {}
+        self.placeholder = "(no tasks)"
 
     def on_mount(self) -> None:
         self.border_title = "Coroutines"
 
+    # -- feeding -------------------------------------------------------------------
+
     def show_state(self, state: PauseState) -> None:
-        """Bring the tree up to date and put the cursor on the state's selected frame.
+        """Lay out the rows again and put the cursor on the state's selected frame."""
+        self.tasks = state.tasks
+        self.here = (state.task, state.status == "paused")
+        self._layout()
+        self.border_subtitle = f"{len(self.tasks)} task{'s' if len(self.tasks) != 1 else ''}"
+        row = self._row_of(state.selected)
+        if row is not None:
+            self.cursor = row
+            if self.scrollable_content_region.height:
+                self.scroll_to_row(row)
+            self.call_after_refresh(self.scroll_to_row, row)
 
-        Incremental: when the same tasks are shown in the same order (the usual
-        case: a send changes one or two of them), only the tasks whose data
-        changed are redrawn; the agent's deltas keep unchanged tasks' dicts
-        identical, so the test is ``is``.
-        """
-        self._selected = state.selected
-        shown = state.tasks[:MAX_TASKS_SHOWN]
-        if state.selected is not None and all(t.get("name") != state.selected.task for t in shown):
-            selected = state.task_named(state.selected.task)
-            if selected is not None:
-                shown = [selected] + shown[:-1]
-        here = (state.task, state.status == "paused")
-        ids = [task.get("id") for task in shown]
-        if ids != self._shown_ids or not shown:
-            self._rebuild(state, shown, here)
-        else:
-            for task in shown:
-                node, drawn, drawn_here = self._task_nodes[task.get("id")]
-                if drawn is not task or (drawn_here != here and task.get("name") in (here[0], drawn_here[0])):
-                    self._redraw_task(node, task, state, here)
-                elif drawn_here != here:
-                    self._task_nodes[task.get("id")] = (node, task, here)
-        hidden = len(state.tasks) - len(shown)
-        if self._hidden_node is not None and hidden <= 0:
-            self._hidden_node.remove()
-            self._hidden_node = None
-        elif hidden > 0:
-            label = Text(f"… {hidden:,} more tasks not shown", "dim italic")
-            if self._hidden_node is None:
-                self._hidden_node = self.root.add_leaf(label, data=None)
-            else:
-                self._hidden_node.set_label(label)
-        self.border_subtitle = f"{len(state.tasks)} task{'s' if len(state.tasks) != 1 else ''}"
-        target = self._node_for(state.selected)
-        if target is not None:
-            _ = self.last_line  # lays the lines out now, so the node knows its line
-            if target.line >= 0:
-                self._move_to(target)
-            else:
-                self.call_after_refresh(self._move_to, target)
+    def _layout(self) -> None:
+        """Each task's first row. Unchanged tasks keep their dict (agent deltas), so their
+        row counts and widths come from ``_measured`` without being looked at again."""
+        starts, row, width = [], 0, 0
+        measured = self._measured
+        for position, task in enumerate(self.tasks):
+            starts.append(row)
+            known = measured.get(task.get("id"))
+            if known is None or known[0] is not task:
+                known = measured[task.get("id")] = (
+                    task, self._row_count(task), self._label_width(task) if position < _MEASURED_TASKS else 0)
+            row += known[1]
+            width = max(width, known[2])
+        self._starts = starts
+        if len(measured) > 2 * len(self.tasks) + 100:  # tasks gone for good: forget them
+            self._measured = {t.get("id"): measured[t.get("id")] for t in self.tasks}
+        self.set_rows(row, width)
 
-    def _rebuild(self, state: PauseState, shown: List[Dict[str, Any]], here: Tuple[Optional[str], bool]) -> None:
-        self.clear()
-        self._task_nodes = {}
-        self._hidden_node = None
-        self._shown_ids = [task.get("id") for task in shown]
-        if not state.tasks:
-            self.root.add_leaf(Text("(no tasks)", "dim"), data=None)
-        for task in shown:
-            node = self.root.add(self._task_label(task), data=None, expand=True)
-            self._redraw_task(node, task, state, here)
+    def _row_count(self, task: Dict[str, Any]) -> int:
+        if task.get("name") in self.folded:
+            return 1
+        return 1 + len(task.get("frames") or []) + (1 if _has_detail(task) else 0)
 
-    def _redraw_task(self, node: TreeNode[Optional[FrameRef]], task: Dict[str, Any], state: PauseState,
-                     here: Tuple[Optional[str], bool]) -> None:
-        """One task's node: its label, a leaf per frame of its await chain, and a detail line."""
+    @staticmethod
+    def _label_width(task: Dict[str, Any]) -> int:
         frames = task.get("frames") or []
-        name = task.get("name", "?")
-        inner = innermost_user_index(frames) if frames else 0
-        node.set_label(self._task_label(task))
-        node.data = FrameRef(name, inner) if frames else None
-        node.remove_children()
-        for index, frame in enumerate(frames):
-            is_here = name == here[0] and index == inner and here[1]
-            node.add_leaf(self._frame_label(frame, is_here), data=FrameRef(name, index))
-        detail = self._detail(task)
-        if detail is not None:
-            node.add_leaf(detail, data=FrameRef(name, inner) if frames else None)
-        self._task_nodes[task.get("id")] = (node, task, here)
+        widest_frame = max((len(f.get("function") or "") + len(os.path.basename(f.get("file") or "")) + 12
+                            for f in frames), default=0)
+        return max(len(task.get("name", "")) + len(task.get("coroutine", "")) + 16, widest_frame)
 
-    def _node_for(self, ref: Optional[FrameRef]) -> Optional[TreeNode[Optional[FrameRef]]]:
+    # -- rows ----------------------------------------------------------------------
+
+    def _locate(self, row: int) -> Tuple[Dict[str, Any], int]:
+        """The task of a row, and the row's place in it (0: the header)."""
+        position = bisect_right(self._starts, row) - 1
+        return self.tasks[position], row - self._starts[position]
+
+    def _row_of(self, ref: Optional[FrameRef]) -> Optional[int]:
         if ref is None:
             return None
-        task = next((n for n, info, _ in self._task_nodes.values() if info.get("name") == ref.task), None)
-        if task is None:
+        for position, task in enumerate(self.tasks):
+            if task.get("name") == ref.task:
+                if task.get("name") in self.folded:
+                    return self._starts[position]
+                return self._starts[position] + 1 + ref.index
+        return None
+
+    def ref_at(self, row: int) -> Optional[FrameRef]:
+        """The frame a row stands for: its own, or (header, detail) the task's innermost user frame."""
+        if not 0 <= row < self.row_count:
             return None
-        for child in task.children:
-            if child.data == ref:
-                return child
-        return None
+        task, offset = self._locate(row)
+        frames = task.get("frames") or []
+        if not frames:
+            return None
+        if 1 <= offset <= len(frames) and task.get("name") not in self.folded:
+            return FrameRef(task["name"], offset - 1)
+        return FrameRef(task["name"], innermost_user_index(frames))
 
-    def _move_to(self, node: TreeNode[Optional[FrameRef]]) -> None:
-        if node.tree is self and node.line >= 0:
-            self.cursor_line = node.line
-            self.scroll_to_line(node.line)
+    def render_row(self, index: int) -> Text:
+        task, offset = self._locate(index)
+        frames = task.get("frames") or []
+        if offset == 0:
+            state = task.get("state", "")
+            fold = "▶ " if task.get("name") in self.folded else "▼ "
+            return Text.assemble(fold, (task.get("name", "?"), "bold"), " ", task.get("coroutine", ""), "  ",
+                                 (state, _STATE_STYLES.get(state, "")))
+        detail = _detail(task)
+        last = offset == len(frames) + (1 if detail is not None else 0)
+        guide = Text("└ " if last else "├ ", "dim")
+        if offset <= len(frames):
+            frame = frames[offset - 1]
+            inner = innermost_user_index(frames)
+            here = task.get("name") == self.here[0] and offset - 1 == inner and self.here[1]
+            where = f"{os.path.basename(frame.get('file') or '?')}:{frame.get('line')}"
+            style = "" if frame.get("user", True) else "dim"
+            return Text.assemble(guide, ("▶ " if here else "  ", "bold yellow"),
+                                 (frame.get("function", "?"), style), "  ", (where, "dim"))
+        return guide + (detail or Text(""))
 
-    @staticmethod
-    def _task_label(task: Dict[str, Any]) -> Text:
-        state = task.get("state", "")
-        return Text.assemble((task.get("name", "?"), "bold"), " ", task.get("coroutine", ""), "  ",
-                             (state, _STATE_STYLES.get(state, "")))
+    # -- moving --------------------------------------------------------------------
 
-    @staticmethod
-    def _frame_label(frame: Dict[str, Any], here: bool) -> Text:
-        where = f"{os.path.basename(frame.get('file') or '?')}:{frame.get('line')}"
-        style = "" if frame.get("user", True) else "dim"
-        return Text.assemble(("▶ " if here else "  ", "bold yellow"), (frame.get("function", "?"), style),
-                             "  ", (where, "dim"))
-
-    @staticmethod
-    def _detail(task: Dict[str, Any]) -> Optional[Text]:
-        if task.get("exception"):
-            return Text.assemble(("raised ", "red"), task["exception"])
-        if task.get("state") in ("done", "cancelled") and task.get("result") is not None:
-            return Text.assemble(("returned ", "green"), task["result"])
-        if task.get("state") == "cancelled":
-            return Text("cancelled", "magenta")
-        if task.get("awaiting"):
-            return Text.assemble(("awaits ", "cyan"), task["awaiting"])
-        return None
-
-    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Optional[FrameRef]]) -> None:
-        event.stop()
-        ref = event.node.data
-        if ref is not None and ref != self._selected:
-            self._selected = ref
+    def on_line_list_cursor_moved(self, message: LineList.CursorMoved) -> None:
+        message.stop()
+        ref = self.ref_at(message.row)
+        if ref is not None:
             self.post_message(self.FrameSelected(ref))
+
+    def _fold(self, fold: bool) -> None:
+        if not self.tasks:
+            return
+        task, _ = self._locate(self.cursor)
+        name = task.get("name", "")
+        if fold == (name in self.folded):
+            return
+        (self.folded.add if fold else self.folded.discard)(name)
+        self._measured.pop(task.get("id"), None)
+        self._layout()
+        self.move_cursor(self._starts[self.tasks.index(task)], announce=False)
+
+    def action_toggle(self) -> None:
+        if self.tasks:
+            task, _ = self._locate(self.cursor)
+            self._fold(task.get("name") not in self.folded)
+
+    def action_fold(self, fold: bool) -> None:
+        self._fold(fold)
+
+
+def _has_detail(task: Dict[str, Any]) -> bool:
+    """Whether :func:`_detail` has a line for the task (without building it)."""
+    return bool(task.get("exception") or task.get("awaiting") or task.get("state") == "cancelled"
+                or (task.get("state") == "done" and task.get("result") is not None))
+
+
+def _detail(task: Dict[str, Any]) -> Optional[Text]:
+    """What a task's last row says: what it raised or returned, or what it awaits."""
+    if task.get("exception"):
+        return Text.assemble(("raised ", "red"), task["exception"])
+    if task.get("state") in ("done", "cancelled") and task.get("result") is not None:
+        return Text.assemble(("returned ", "green"), task["result"])
+    if task.get("state") == "cancelled":
+        return Text("cancelled", "magenta")
+    if task.get("awaiting"):
+        return Text.assemble(("awaits ", "cyan"), task["awaiting"])
+    return None
