@@ -17,6 +17,7 @@ Standard library only: this module runs inside the debuggee.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
 import traceback
@@ -26,7 +27,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Protocol, Tuple
 
-from corodbg.agent import introspect
+from corodbg.agent import introspect, values
 from corodbg.agent.breakpoints import BreakpointError, BreakpointTable, parse_breakpoint_spec
 from corodbg.agent.evaluate import evaluate, execute
 from corodbg.agent.loop import StepLoop
@@ -386,6 +387,8 @@ class Debugger:
             return execute(target, command.get("code", "")) or "ok"
         if name in ("break", "clear", "breakpoints"):
             return self._breakpoint_command(command)
+        if name == "expand":
+            return self._expand(command, context)
         if context.reason in ("end", "deadlock"):
             return None
         if name == "send":
@@ -421,6 +424,18 @@ class Debugger:
         self.return_frames = [frame]
         self._set_mode(NEXT if name == "next" else FINISH, context.resume_frame)
         return None
+
+    def _expand(self, command: Dict[str, Any], context: "PauseContext") -> str:
+        """One level of a local's children, as JSON (the UI's Frame tree asks as nodes open)."""
+        target = self._frame_for_command(command, context)
+        if target is None:
+            raise CommandFailed("no frame to look into")
+        try:
+            with repr_timer():
+                return json.dumps(values.describe_children(values.resolve(target.f_locals,
+                                                                          command.get("path") or [])))
+        except values.PathError as error:
+            raise CommandFailed(str(error)) from None
 
     def _head_task(self, loop: Optional[StepLoop]) -> Optional[asyncio.Task]:
         if loop is None:

@@ -19,6 +19,7 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 from corodbg.agent.protocol import FrameInfo, Location, ReadyItem, TaskInfo
 from corodbg.agent.saferepr import safe_repr
 from corodbg.agent.usercode import display_path, is_user_file
+from corodbg.agent.values import is_expandable
 
 MAX_LOCALS = 40
 MAX_CHAIN = 64
@@ -74,12 +75,14 @@ def frame_info(frame: types.FrameType) -> FrameInfo:
     code = frame.f_code
     user = is_user_file(code.co_filename)
     where = location_of(frame)
+    shown, expandable = frame_locals(frame) if user else ({}, [])
     return {
         "function": where["function"],
         "file": where["file"],
         "line": where["line"],
         "source": linecache.getline(code.co_filename, where["line"]).strip(),
-        "locals": frame_locals(frame) if user else {},
+        "locals": shown,
+        "expandable": expandable,
         "user": user,
     }
 
@@ -90,15 +93,19 @@ def location_of(frame: types.FrameType) -> Location:
             "function": qualname(code)}
 
 
-def frame_locals(frame: types.FrameType) -> Dict[str, str]:
+def frame_locals(frame: types.FrameType) -> Tuple[Dict[str, str], List[str]]:
+    """The frame's locals as safe reprs, and the names of those the Frame pane can expand."""
     result: Dict[str, str] = {}
+    expandable: List[str] = []
     try:
         items = list(frame.f_locals.items())
     except Exception:
-        return result
+        return result, expandable
     for name, value in items[:MAX_LOCALS]:
         result[str(name)] = safe_repr(value)
-    return result
+        if is_expandable(value):
+            expandable.append(str(name))
+    return result, expandable
 
 
 def call_description(frame: types.FrameType) -> str:

@@ -37,6 +37,7 @@ class FrameInfo(TypedDict):
     line: int
     source: str
     locals: Dict[str, str]
+    expandable: List[str]     # locals with children (containers, objects): the UI's "expand"
     user: bool
 
 

@@ -10,6 +10,7 @@ Standard library only: this module runs inside the debuggee.
 
 from __future__ import annotations
 
+import itertools
 import re
 import reprlib
 import signal
@@ -35,6 +36,18 @@ class SafeRepr(reprlib.Repr):
         self.maxlevel = 3
         self.max_length = max_length
         self.time_budget = time_budget
+
+    def repr_dict(self, x: Any, level: int) -> str:
+        """As reprlib's, but in the dict's own order (reprlib sorts the keys, which misleads)."""
+        if not x:
+            return "{}"
+        if level <= 0:
+            return "{" + self.fillvalue + "}"
+        pieces = [f"{self.repr1(key, level - 1)}: {self.repr1(x[key], level - 1)}"
+                  for key in itertools.islice(x, self.maxdict)]
+        if len(x) > self.maxdict:
+            pieces.append(self.fillvalue)
+        return "{" + ", ".join(pieces) + "}"
 
     def repr_instance(self, obj: Any, level: int) -> str:
         try:

@@ -11,6 +11,7 @@ user feels after pressing ``s``).
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import time
@@ -70,7 +71,7 @@ _DEBUGGER_ACTIONS = {"send", "step", "next", "finish", "continue", "pause", "bre
 #: The KEYS action word for each action name that differs from it.
 _ACTION_NAMES = {"Break if": "conditional_breakpoint", "Breakpoints": "breakpoints", "Break": "breakpoint"}
 #: Commands that answer without resuming the program.
-_ANSWERING_COMMANDS = {"eval", "exec", "break", "clear", "breakpoints"}
+_ANSWERING_COMMANDS = {"eval", "exec", "break", "clear", "breakpoints", "expand"}
 
 
 class CorodbgApp(App[int]):
@@ -284,6 +285,8 @@ class CorodbgApp(App[int]):
         text = str(event.get("text", ""))
         if command.get("cmd") in ("eval", "exec"):
             self._show_answer(command, text, not text.startswith("***"))
+        elif command.get("cmd") == "expand":
+            self.query_one(FramePane).show_children(tuple(command.get("path") or ()), json.loads(text))
         # break/clear: the Source gutter and the list show the change; no toast over the panes.
 
     def _take_error(self, event: Dict[str, Any]) -> None:
@@ -291,6 +294,8 @@ class CorodbgApp(App[int]):
         message = str(event.get("message", "error"))
         if command.get("cmd") in ("eval", "exec"):
             self._show_answer(command, message, False)
+        elif command.get("cmd") == "expand":
+            self.query_one(FramePane).show_children(tuple(command.get("path") or ()), None, message)
         elif command.get("restore"):
             self.notify(f"breakpoint not restored: {message}", title="corodbg", severity="warning")
         else:
@@ -302,6 +307,14 @@ class CorodbgApp(App[int]):
         self._pending_log.append({"step": None, "kind": "answer", "ok": ok, "text": f"» {entry} → {text}"})
         if isinstance(self.screen, ConsoleScreen):
             self.screen.show_answer(entry, text, ok)
+
+    async def on_frame_pane_expand_requested(self, message: FramePane.ExpandRequested) -> None:
+        selected = self.state.selected
+        if self.session is None or self.session.state != "paused" or selected is None:
+            self.query_one(FramePane).show_children(message.path, None, "(the program is not paused)")
+            return
+        await self._send_command({"cmd": "expand", "task": selected.task, "frame": selected.index,
+                                  "path": list(message.path)})
 
     def on_coroutines_pane_frame_selected(self, message: CoroutinesPane.FrameSelected) -> None:
         self.state.selected = message.ref

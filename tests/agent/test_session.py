@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import time
@@ -161,3 +162,39 @@ def test_a_refused_command_leaves_the_session_paused() -> None:
     pause = run(scenario())
     assert "the ready queue has 1 item" in pause["error"]["message"]
     assert pause["location"]["line"] == 5
+
+
+def test_expand_lists_a_locals_children_one_level_at_a_time() -> None:
+    """The Frame pane's tree: which locals expand, and their children by path."""
+    async def scenario() -> Dict[str, Any]:
+        session = Session(Target("nested_locals.py"), cwd=str(PROGRAMS))
+        await session.start()
+        answers: Dict[str, Any] = {}
+        try:
+            await session.wait_for("pause")
+            await session.command("break nested_locals.py:22")
+            await session.wait_for("reply")
+            await session.command("continue")
+            pause = await session.wait_for("pause")
+            answers["expandable"] = pause["tasks"][0]["frames"][0]["expandable"]
+            for key, path in {"config": ["config"], "points": ["config", 1], "point": ["config", 1, 0],
+                              "many": ["many"], "slotted": ["slotted"], "gone": ["config", 9]}.items():
+                await session.command({"cmd": "expand", "task": "Task-1", "frame": 0, "path": path})
+                answers[key] = await session.wait_for("reply", "error")
+            return answers
+        finally:
+            await session.close()
+
+    answers = run(scenario())
+    assert answers["expandable"] == ["config", "many", "slotted"]
+
+    def children(key: str) -> List[Any]:
+        return [(c["name"], c["value"], c["expandable"]) for c in json.loads(answers[key]["text"])["children"]]
+
+    assert [name for name, _, _ in children("config")] == ["'name'", "'points'", "'empty'"]
+    assert children("config")[1][2] and not children("config")[2][2]  # a list of points; an empty list
+    assert [name for name, _, _ in children("points")] == ["[0]", "[1]"]
+    assert children("point") == [("x", "1", False), ("y", "2", False)]
+    assert json.loads(answers["many"]["text"])["more"] == 300
+    assert children("slotted") == [("a", "[1, 2]", True), ("b", "'two'", False)]
+    assert answers["gone"]["event"] == "error" and "no child 9" in answers["gone"]["message"]

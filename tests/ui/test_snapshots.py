@@ -101,3 +101,8 @@ def test_evaluate_console(snap_compare):
     """At a breakpoint, e evaluates in the selected frame; an error is shown in red."""
     assert snap(snap_compare, "race.py", *to_source_line(11), "b", "c", "e", *"(name, value)", "enter",
                 *"nope", "enter")
+
+
+def test_frame_tree_expanded(snap_compare):
+    """At a breakpoint, a dict local opened in the Frame pane, and a list inside it."""
+    assert snap(snap_compare, "nested.py", *to_source_line(22), "b", "c", "tab", "enter", "down", "down", "enter")  # config, then its points

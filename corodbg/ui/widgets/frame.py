@@ -1,16 +1,30 @@
-"""The selected frame's locals, as the safe repr strings the agent sent."""
+"""The selected frame's locals, as the safe reprs the agent sent; containers open as a tree.
+
+A local the agent marked expandable (a dict, a list, an object with
+attributes) gets a ``▶``; opening it posts :class:`FramePane.ExpandRequested`
+with the node's path (the local's name, then child positions), the app asks
+the agent, and :meth:`FramePane.show_children` fills the node in. One level
+is fetched at a time, so a huge structure costs nothing until it is opened.
+"""
 
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 from rich.text import Text
-from textual.widgets import DataTable
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+Path = Tuple[Union[str, int], ...]
+
+#: Names are padded to a column this wide at most, so values line up.
+NAME_COLUMN = 24
 
 
-class FramePane(DataTable):
-    """A two-column table (name, value); empty frames say so instead of showing nothing."""
+class FramePane(Tree[Optional[Path]]):
+    """Locals as rows ``name  value``; expandable ones open into their children."""
 
     DEFAULT_CSS = """
     FramePane {
@@ -18,26 +32,76 @@ class FramePane(DataTable):
     }
     """
 
+    class ExpandRequested(Message):
+        """The user opened a node whose children are not loaded yet."""
+
+        def __init__(self, path: Path) -> None:
+            super().__init__()
+            self.path = path
+
     def __init__(self, *, id: Optional[str] = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=False, show_header=False)
+        super().__init__("locals", id=id)
+        self.show_root = False
+        self.guide_depth = 2
+        self.path_nodes: Dict[Path, TreeNode[Optional[Path]]] = {}
+        self._loaded: set = set()
 
     def on_mount(self) -> None:
         self.border_title = "Frame"
-        self.add_column("name", key="name")
-        self.add_column("value", key="value")
 
     def show_frame(self, frame: Optional[Dict[str, Any]], task: Optional[str]) -> None:
         self.clear()
+        self.path_nodes = {}
+        self._loaded = set()
         if frame is None:
             self.border_title = "Frame"
-            self.add_row(Text("(no frame selected)", "dim"), "")
+            self.border_subtitle = ""
+            self.root.add_leaf(Text("(no frame selected)", "dim"), data=None)
             return
         where = f"{os.path.basename(frame.get('file') or '?')}:{frame.get('line')}"
         self.border_title = f"Frame — {frame.get('function')} ({where})"
         self.border_subtitle = task or ""
-        local_vars = frame.get("locals") or {}
+        local_vars: Dict[str, str] = frame.get("locals") or {}
         if not local_vars:
-            self.add_row(Text("(no locals)", "dim"), "")
+            self.root.add_leaf(Text("(no locals)", "dim"), data=None)
             return
+        expandable = set(frame.get("expandable") or [])
+        width = min(NAME_COLUMN, max(len(name) for name in local_vars))
         for name, value in local_vars.items():
-            self.add_row(Text(name, "bold"), Text(str(value)))
+            self._add(self.root, (name,), name, str(value), name in expandable, width)
+        self.cursor_line = 0  # enter opens the first local at once
+
+    def _add(self, parent: TreeNode[Optional[Path]], path: Path, name: str, value: str, expandable: bool,
+             width: int) -> None:
+        label = Text.assemble((name.ljust(width), "bold"), "  ", value)
+        if expandable:
+            self.path_nodes[path] = parent.add(label, data=path, expand=False, allow_expand=True)
+        else:
+            parent.add_leaf(label, data=path)
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[Optional[Path]]) -> None:
+        event.stop()
+        path = event.node.data
+        if path is not None and path not in self._loaded:
+            self._loaded.add(path)
+            event.node.add_leaf(Text("…", "dim"), data=None)
+            self.post_message(self.ExpandRequested(path))
+
+    def show_children(self, path: Path, answer: Optional[Dict[str, Any]], error: str = "") -> None:
+        """Fill the node at ``path`` with the agent's answer (or say why there is none)."""
+        node = self.path_nodes.get(path)
+        if node is None:
+            return  # the pane moved on to another frame meanwhile
+        node.remove_children()
+        if answer is None:
+            node.add_leaf(Text(error or "(cannot look inside)", "red"), data=None)
+            return
+        entries: List[Dict[str, Any]] = answer.get("children") or []
+        if not entries:
+            node.add_leaf(Text("(empty)", "dim"), data=None)
+        width = min(NAME_COLUMN, max((len(entry.get("name", "")) for entry in entries), default=0))
+        for position, entry in enumerate(entries):
+            self._add(node, path + (position,), str(entry.get("name", "")), str(entry.get("value", "")),
+                      bool(entry.get("expandable")), width)
+        if answer.get("more"):
+            node.add_leaf(Text(f"… {answer['more']:,} more", "dim italic"), data=None)
