@@ -118,6 +118,7 @@ class CorodbgApp(App[int]):
         self._render_timer: Optional[Timer] = None
         self._awaiting_answer = False
         self._breakpoints_dirty = False
+        self._steps_logged = 0  # the last step the Log pane accounts for
         #: (entry, answer, ok) of every evaluation this run, shown again when the console reopens.
         self.console_history: List[Tuple[str, str, bool]] = []
 
@@ -157,6 +158,7 @@ class CorodbgApp(App[int]):
         self._settled.clear()
         kept = self.state.breakpoints
         self.state = PauseState(program=self.target.display)
+        self._steps_logged = 0
         session = Session(self.target, real_time=self.real_time, stdin=self.stdin_path, cwd=self.cwd)
         self.session = session
         try:
@@ -203,7 +205,9 @@ class CorodbgApp(App[int]):
                 self._pending_output.append((event.get("stream", "stdout"), event.get("data", "")))
             elif kind == "pause":
                 self.state.apply_pause(event)
-                self._pending_log.extend(event.get("log") or [])
+                entries = event.get("log") or []
+                self._pending_log.extend(entries)
+                self._log_unwatched_steps(entries)
                 if event.get("reason") == "start":
                     self._pending_log.append({"step": None, "text": "#0 the loop started; nothing has run yet"})
                 elif event.get("reason") in ("end", "deadlock", "exception") and event.get("message"):
@@ -234,6 +238,20 @@ class CorodbgApp(App[int]):
                 self._state_dirty = True
                 over = True
         return stopped, over
+
+    def _log_unwatched_steps(self, entries: List[Dict[str, Any]]) -> None:
+        """Continue (or next) runs steps without logging each: say how many ran, in one line."""
+        paused = self.state.task_named(self.state.task)
+        # A line pause, or a task's exception caught as its step ends: that step is logged later.
+        in_step = (paused is not None and paused.get("state") == "running") or self.state.reason == "exception"
+        finished = self.state.step - (1 if in_step else 0)
+        logged = max([self._steps_logged] + [e["step"] for e in entries if isinstance(e.get("step"), int)])
+        if finished > logged:
+            count = finished - logged
+            span = f"#{logged + 1}" if count == 1 else f"#{logged + 1}–#{finished}"
+            self._pending_log.append({"step": None, "text": f"{span} ran without stopping "
+                                                            f"({count:,} step{'s' if count != 1 else ''})"})
+        self._steps_logged = max(logged, finished)
 
     def _render_pending(self, final: bool = False) -> None:
         """Put everything absorbed so far on screen (called at most ~30 times a second)."""
