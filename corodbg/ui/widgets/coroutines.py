@@ -60,6 +60,8 @@ class CoroutinesPane(LineList):
         self.here: Tuple[Optional[str], bool] = (None, False)
         self.folded: Set[str] = set()
         self._starts: List[int] = []
+        #: The task dicts the rows were laid out for (compared by identity).
+        self._laid_out: List[Dict[str, Any]] = []
         #: task id -> (the task dict measured, its row count, its label width)
         self._measured: Dict[Any, Tuple[Dict[str, Any], int, int]] = {}
         self.placeholder = "(no tasks)"
@@ -85,6 +87,8 @@ class CoroutinesPane(LineList):
     def _layout(self) -> None:
         """Each task's first row. Unchanged tasks keep their dict (agent deltas), so their
         row counts and widths come from ``_measured`` without being looked at again."""
+        if self._same_rows():
+            return
         starts, row, width = [], 0, 0
         measured = self._measured
         for position, task in enumerate(self.tasks):
@@ -96,9 +100,27 @@ class CoroutinesPane(LineList):
             row += known[1]
             width = max(width, known[2])
         self._starts = starts
+        self._laid_out = list(self.tasks)
         if len(measured) > 2 * len(self.tasks) + 100:  # tasks gone for good: forget them
             self._measured = {t.get("id"): measured[t.get("id")] for t in self.tasks}
         self.set_rows(row, width)
+
+    def _same_rows(self) -> bool:
+        """True when only some tasks' contents changed and none of their row counts: the usual
+        ``send`` with 10,000 tasks. Then the rows stay where they are (the list is only redrawn)."""
+        before = self._laid_out
+        if len(before) != len(self.tasks):
+            return False
+        for old, new in zip(before, self.tasks):
+            if old is not new:
+                known = self._measured.get(old.get("id"))
+                if (old.get("id") != new.get("id") or known is None
+                        or self._row_count(new) != known[1]):
+                    return False
+                self._measured[new.get("id")] = (new, known[1], known[2])
+        self._laid_out = list(self.tasks)
+        self.refresh()
+        return True
 
     def _row_count(self, task: Dict[str, Any]) -> int:
         if task.get("name") in self.folded:
@@ -179,6 +201,7 @@ class CoroutinesPane(LineList):
             return
         (self.folded.add if fold else self.folded.discard)(name)
         self._measured.pop(task.get("id"), None)
+        self._laid_out = []
         self._layout()
         self.move_cursor(self._starts[self.tasks.index(task)], announce=False)
 
