@@ -228,6 +228,17 @@ def _detail(task: Dict[str, Any]) -> Optional[Text]:
         return Text.assemble(("returned ", "green"), task["result"])
     if task.get("state") == "cancelled":
         return Text("cancelled", "magenta")
+    if task.get("state") == "ready" and task.get("awaiting") in _READY_WORDS:
+        return Text(_READY_WORDS[task["awaiting"]], "yellow")
     if task.get("awaiting"):
         return Text.assemble(("awaits ", "cyan"), task["awaiting"])
     return None
+
+
+#: A ready task's next send, in words (the agent's action names).
+_READY_WORDS = {
+    "start": "starts at the next send of its item",
+    "resume": "resumes at the next send of its item",
+    "wakeup": "wakes up at the next send: what it awaited is done",
+    "cancel": "gets CancelledError at the next send",
+}
