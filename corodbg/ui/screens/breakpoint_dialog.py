@@ -13,8 +13,9 @@ from typing import Any, Dict, List, Optional
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label
+
+from corodbg.ui.screens.dialog import DialogScreen
 
 
 @dataclass(frozen=True)
@@ -37,22 +38,12 @@ class BreakpointRequest:
         return {"cmd": "break", "spec": spec, "temporary": self.temporary, "replace": True}
 
 
-class BreakpointDialog(ModalScreen[Optional[BreakpointRequest]]):
+class BreakpointDialog(DialogScreen[Optional[BreakpointRequest]]):
     """Condition, task and one-shot for the breakpoint at one line; enter sets, escape cancels."""
 
     DEFAULT_CSS = """
-    BreakpointDialog {
-        align: center middle;
-        background: $background 60%;
-    }
-    BreakpointDialog > Vertical {
+    BreakpointDialog > .box {
         width: 64;
-        max-width: 100%;
-        height: auto;
-        border: round $accent;
-        border-title-color: $text;
-        background: $panel;
-        padding: 0 1;
     }
     BreakpointDialog Label {
         margin-top: 1;
@@ -86,7 +77,7 @@ class BreakpointDialog(ModalScreen[Optional[BreakpointRequest]]):
         self.existing = existing or {}
 
     def compose(self) -> ComposeResult:
-        with Vertical() as box:
+        with Vertical(classes="box") as box:
             box.border_title = f"Breakpoint at {self.file}:{self.line}"
             box.border_subtitle = "enter sets · escape cancels"
             if self.source:

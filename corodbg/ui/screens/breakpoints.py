@@ -15,29 +15,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from corodbg.ui.screens.dialog import DialogScreen
 from corodbg.ui.widgets.source import breakpoint_mark
 
 
-class BreakpointsScreen(ModalScreen[None]):
+class BreakpointsScreen(DialogScreen[None]):
     """A modal table of breakpoints; escape closes it."""
 
     DEFAULT_CSS = """
-    BreakpointsScreen {
-        align: center middle;
-        background: $background 60%;
-    }
-    BreakpointsScreen > Vertical {
+    BreakpointsScreen > .box {
         width: 90;
-        max-width: 100%;
-        height: auto;
-        max-height: 90%;
-        border: round $accent;
-        border-title-color: $text;
-        background: $panel;
-        padding: 0 1;
     }
     BreakpointsScreen DataTable {
         height: auto;
@@ -70,7 +59,7 @@ class BreakpointsScreen(ModalScreen[None]):
         self.breakpoints = list(breakpoints)
 
     def compose(self) -> ComposeResult:
-        with Vertical() as box:
+        with Vertical(classes="box") as box:
             box.border_title = "Breakpoints"
             box.border_subtitle = "enter shows · e edits · d deletes · escape closes"
             yield Static("No breakpoints: b sets one at the Source cursor, B one with a condition.", id="empty")

@@ -9,8 +9,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from corodbg.ui.screens.dialog import DialogScreen
 
 INTRO = (
     "corodbg pauses the program before its event loop runs anything. "
@@ -19,23 +20,12 @@ INTRO = (
 )
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(DialogScreen[None]):
     """A modal keys table; escape, q or ? closes it."""
 
     DEFAULT_CSS = """
-    HelpScreen {
-        align: center middle;
-        background: $background 60%;
-    }
-    HelpScreen > VerticalScroll {
+    HelpScreen > .box {
         width: 72;
-        max-width: 100%;
-        height: auto;
-        max-height: 90%;
-        border: round $accent;
-        border-title-color: $text;
-        background: $panel;
-        padding: 0 1;
     }
     HelpScreen Static {
         width: 100%;
@@ -59,7 +49,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("What it does")
         for key, action, text in self.keys:
             table.add_row(key, action, text)
-        with VerticalScroll() as scroll:
+        with VerticalScroll(classes="box") as scroll:
             scroll.border_title = "Help — keys"
             scroll.border_subtitle = "escape closes"
             yield Static(Text(INTRO, "italic"))
