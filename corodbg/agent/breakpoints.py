@@ -96,6 +96,7 @@ class BreakpointTable:
                 raise BreakpointError(f"{file}:{line}: no such line, or a blank line")
             if source.startswith("#"):
                 raise BreakpointError(f"{file}:{line} is a comment")
+            line = first_code_line(path, line)
             file = path
         replaced = [index for index, b in enumerate(self.items)
                     if replace and self._same_file(b.file, file) and b.line == line]
@@ -159,6 +160,45 @@ class BreakpointTable:
 
     def at(self, frame: types.FrameType) -> List[Breakpoint]:
         return self._lines_for(frame.f_code.co_filename).get(frame.f_lineno, [])
+
+
+def first_code_line(path: str, line: int) -> int:
+    """``line`` if code starts there, else the next line that has code (as IDEs move a breakpoint
+    set on ``global x`` or a docstring's middle); unchanged when the file does not compile."""
+    lines = _executable_lines(path)
+    if not lines or line in lines:
+        return line
+    later = [candidate for candidate in lines if candidate > line]
+    if not later:
+        raise BreakpointError(f"{os.path.relpath(path)}:{line}: no code at or after this line")
+    return min(later)
+
+
+_EXECUTABLE: Dict[str, Tuple[float, Set[int]]] = {}
+
+
+def _executable_lines(path: str) -> Set[int]:
+    """Every line of the file where some code object has an instruction (cached by mtime)."""
+    try:
+        mtime = os.stat(path).st_mtime
+    except OSError:
+        return set()
+    known = _EXECUTABLE.get(path)
+    if known is not None and known[0] == mtime:
+        return known[1]
+    try:
+        with open(path, "rb") as handle:
+            top = compile(handle.read(), path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, OSError):
+        return set()
+    lines: Set[int] = set()
+    pending = [top]
+    while pending:
+        code = pending.pop()
+        lines |= {number for number in _code_lines(code) if number > 0}
+        pending.extend(const for const in code.co_consts if isinstance(const, types.CodeType))
+    _EXECUTABLE[path] = (mtime, lines)
+    return lines
 
 
 def _code_lines(code: types.CodeType) -> Set[int]:

@@ -138,3 +138,10 @@ def test_finished_tasks_stay_listed_with_their_results_after_they_are_collected(
     children = [(t["name"], t["state"], t["result"]) for t in end["tasks"] if t["coroutine"] == "child()"]
     assert children == [("Task-2", "done", "0"), ("Task-3", "done", "10"), ("Task-4", "done", "20")]
     assert done.stdout == "30\n"
+
+
+def test_a_breakpoint_on_a_line_without_code_moves_to_the_next_line_with_code() -> None:
+    done, events = debug("race.py", "break race.py:7", "continue")
+    assert replies(events)[0].endswith("race.py:8")  # line 7 is `global counter`: no instruction
+    pause = [e for e in events if e["event"] == "pause"][1]
+    assert (pause["reason"], pause["location"]["line"]) == ("breakpoint", 8)
