@@ -205,9 +205,7 @@ class CorodbgApp(App[int]):
                 self._pending_output.append((event.get("stream", "stdout"), event.get("data", "")))
             elif kind == "pause":
                 self.state.apply_pause(event)
-                entries = event.get("log") or []
-                self._pending_log.extend(entries)
-                self._log_unwatched_steps(entries)
+                self._log_unwatched_steps(event.get("log") or [])
                 if event.get("reason") == "start":
                     self._pending_log.append({"step": None, "text": "#0 the loop started; nothing has run yet"})
                 elif event.get("reason") in ("end", "deadlock", "exception") and event.get("message"):
@@ -240,18 +238,27 @@ class CorodbgApp(App[int]):
         return stopped, over
 
     def _log_unwatched_steps(self, entries: List[Dict[str, Any]]) -> None:
-        """Continue (or next) runs steps without logging each: say how many ran, in one line."""
+        """Add the pause's step records to the Log, with a line for each run of steps nobody
+        watched (continue runs them without logging each one): ``#2–#4 ran without stopping``."""
         paused = self.state.task_named(self.state.task)
         # A line pause, or a task's exception caught as its step ends: that step is logged later.
         in_step = (paused is not None and paused.get("state") == "running") or self.state.reason == "exception"
         finished = self.state.step - (1 if in_step else 0)
-        logged = max([self._steps_logged] + [e["step"] for e in entries if isinstance(e.get("step"), int)])
-        if finished > logged:
-            count = finished - logged
-            span = f"#{logged + 1}" if count == 1 else f"#{logged + 1}–#{finished}"
+        for entry in entries:
+            step = entry.get("step")
+            if isinstance(step, int):
+                self._note_unwatched(step - 1)
+                self._steps_logged = max(self._steps_logged, step)
+            self._pending_log.append(entry)
+        self._note_unwatched(finished)
+
+    def _note_unwatched(self, until: int) -> None:
+        if until > self._steps_logged:
+            first, count = self._steps_logged + 1, until - self._steps_logged
+            span = f"#{first}" if count == 1 else f"#{first}–#{until}"
             self._pending_log.append({"step": None, "text": f"{span} ran without stopping "
                                                             f"({count:,} step{'s' if count != 1 else ''})"})
-        self._steps_logged = max(logged, finished)
+            self._steps_logged = until
 
     def _render_pending(self, final: bool = False) -> None:
         """Put everything absorbed so far on screen (called at most ~30 times a second)."""

@@ -74,7 +74,10 @@ async def test_one_shot_breakpoint_then_next_stays_in_the_same_task():
         await press_and_settle(pilot, "n")
         assert (app.state.reason, app.state.location["line"], app.state.task) == ("next", WRITE, "Task-2")
         assert "B: read 0" not in output_text(app)  # B has read but not written yet: it ran meanwhile
-        assert "→ Task-3 increment()" in log_text(app)
+        heads = [line.split(" → ")[0].split(" ran ")[0] for line in log_text(app).splitlines()]
+        assert heads[1:] == ["#1 continue", "#2", "#3 next"]  # step 2 ran unwatched (continue), then said so
+        assert "#2 ran without stopping (1 step)" in log_text(app)
+        assert "#3 next → Task-3 increment()" in log_text(app)  # B ran meanwhile
 
 
 @run_async
