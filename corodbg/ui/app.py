@@ -11,7 +11,6 @@ user feels after pressing ``s``).
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import signal
 import time
@@ -28,10 +27,9 @@ from textual.widgets import Footer
 from corodbg.agent.protocol import CommandError, parse_command
 from corodbg.agent.runner import Target
 from corodbg.session import Session, SessionError
-from corodbg.ui.screens.breakpoint_dialog import BreakpointDialog, BreakpointRequest
-from corodbg.ui.screens.breakpoints import BreakpointsScreen
-from corodbg.ui.screens.console import ConsoleScreen
 from corodbg.ui.screens.help import HelpScreen
+from corodbg.ui.log_feed import LogFeed
+from corodbg.ui.tools import PauseTools, restore_command
 from corodbg.ui.state import CRASHED, FINISHED, PAUSED, PauseState
 from corodbg.ui.widgets.coroutines import CoroutinesPane
 from corodbg.ui.widgets.frame import FramePane
@@ -74,7 +72,7 @@ _ACTION_NAMES = {"Break if": "conditional_breakpoint", "Breakpoints": "breakpoin
 _ANSWERING_COMMANDS = {"eval", "exec", "break", "clear", "breakpoints", "expand"}
 
 
-class CorodbgApp(App[int]):
+class CorodbgApp(PauseTools, App[int]):
     """One debugging session on screen."""
 
     CSS_PATH = "app.tcss"
@@ -118,7 +116,7 @@ class CorodbgApp(App[int]):
         self._render_timer: Optional[Timer] = None
         self._awaiting_answer = False
         self._breakpoints_dirty = False
-        self._steps_logged = 0  # the last step the Log pane accounts for
+        self.log_feed = LogFeed()
         #: (entry, answer, ok) of every evaluation this run, shown again when the console reopens.
         self.console_history: List[Tuple[str, str, bool]] = []
 
@@ -158,7 +156,7 @@ class CorodbgApp(App[int]):
         self._settled.clear()
         kept = self.state.breakpoints
         self.state = PauseState(program=self.target.display)
-        self._steps_logged = 0
+        self.log_feed = LogFeed()
         session = Session(self.target, real_time=self.real_time, stdin=self.stdin_path, cwd=self.cwd)
         self.session = session
         try:
@@ -205,11 +203,7 @@ class CorodbgApp(App[int]):
                 self._pending_output.append((event.get("stream", "stdout"), event.get("data", "")))
             elif kind == "pause":
                 self.state.apply_pause(event)
-                self._log_unwatched_steps(event.get("log") or [])
-                if event.get("reason") == "start":
-                    self._pending_log.append({"step": None, "text": "#0 the loop started; nothing has run yet"})
-                elif event.get("reason") in ("end", "deadlock", "exception") and event.get("message"):
-                    self._pending_log.extend(ending_lines(event["reason"], event["message"]))
+                self._pending_log.extend(self.log_feed.for_pause(event, self.state))
                 self._state_dirty = True
                 self._awaiting_answer = False
                 stopped = True
@@ -236,29 +230,6 @@ class CorodbgApp(App[int]):
                 self._state_dirty = True
                 over = True
         return stopped, over
-
-    def _log_unwatched_steps(self, entries: List[Dict[str, Any]]) -> None:
-        """Add the pause's step records to the Log, with a line for each run of steps nobody
-        watched (continue runs them without logging each one): ``#2–#4 ran without stopping``."""
-        paused = self.state.task_named(self.state.task)
-        # A line pause, or a task's exception caught as its step ends: that step is logged later.
-        in_step = (paused is not None and paused.get("state") == "running") or self.state.reason == "exception"
-        finished = self.state.step - (1 if in_step else 0)
-        for entry in entries:
-            step = entry.get("step")
-            if isinstance(step, int):
-                self._note_unwatched(step - 1)
-                self._steps_logged = max(self._steps_logged, step)
-            self._pending_log.append(entry)
-        self._note_unwatched(finished)
-
-    def _note_unwatched(self, until: int) -> None:
-        if until > self._steps_logged:
-            first, count = self._steps_logged + 1, until - self._steps_logged
-            span = f"#{first}" if count == 1 else f"#{first}–#{until}"
-            self._pending_log.append({"step": None, "text": f"{span} ran without stopping "
-                                                            f"({count:,} step{'s' if count != 1 else ''})"})
-            self._steps_logged = until
 
     def _render_pending(self, final: bool = False) -> None:
         """Put everything absorbed so far on screen (called at most ~30 times a second)."""
@@ -296,50 +267,6 @@ class CorodbgApp(App[int]):
         self.query_one(SourcePane).show_state(self.state, self.cwd)
         self.query_one(FramePane).show_frame(self.state.selected_frame(),
                                              self.state.selected.task if self.state.selected else None)
-
-    def _show_breakpoints(self) -> None:
-        self.query_one(SourcePane).show_breakpoints(self.state)
-        if isinstance(self.screen, BreakpointsScreen):
-            self.screen.show_breakpoints(self.state.breakpoints)
-
-    def _take_reply(self, event: Dict[str, Any]) -> None:
-        """An answer to ``p``/``!``/``break``/``clear``: to the console and Log, or a notification."""
-        self.state.apply_reply(event)
-        self._breakpoints_dirty = True
-        command = event.get("command") or {}
-        text = str(event.get("text", ""))
-        if command.get("cmd") in ("eval", "exec"):
-            self._show_answer(command, text, not text.startswith("***"))
-        elif command.get("cmd") == "expand":
-            self.query_one(FramePane).show_children(tuple(command.get("path") or ()), json.loads(text))
-        # break/clear: the Source gutter and the list show the change; no toast over the panes.
-
-    def _take_error(self, event: Dict[str, Any]) -> None:
-        command = event.get("command") or {}
-        message = str(event.get("message", "error"))
-        if command.get("cmd") in ("eval", "exec"):
-            self._show_answer(command, message, False)
-        elif command.get("cmd") == "expand":
-            self.query_one(FramePane).show_children(tuple(command.get("path") or ()), None, message)
-        elif command.get("restore"):
-            self.notify(f"breakpoint not restored: {message}", title="corodbg", severity="warning")
-        else:
-            self.notify(message, title="corodbg", severity="warning")
-
-    def _show_answer(self, command: Dict[str, Any], text: str, ok: bool) -> None:
-        entry = command.get("entry") or command.get("expr") or f"!{command.get('code', '')}"
-        self.console_history.append((entry, text, ok))
-        self._pending_log.append({"step": None, "kind": "answer", "ok": ok, "text": f"» {entry} → {text}"})
-        if isinstance(self.screen, ConsoleScreen):
-            self.screen.show_answer(entry, text, ok)
-
-    async def on_frame_pane_expand_requested(self, message: FramePane.ExpandRequested) -> None:
-        selected = self.state.selected
-        if self.session is None or self.session.state != "paused" or selected is None:
-            self.query_one(FramePane).show_children(message.path, None, "(the program is not paused)")
-            return
-        await self._send_command({"cmd": "expand", "task": selected.task, "frame": selected.index,
-                                  "path": list(message.path)})
 
     def on_coroutines_pane_frame_selected(self, message: CoroutinesPane.FrameSelected) -> None:
         self.state.selected = message.ref
@@ -401,74 +328,6 @@ class CorodbgApp(App[int]):
         else:
             self.notify("pause: the program is not running", severity="warning")
 
-    def _source_cursor(self) -> Optional[Tuple[str, int]]:
-        """The file and line ``b`` acts on: the Source cursor (the current line until moved)."""
-        source = self.query_one(SourcePane)
-        if source.file is None or not source.lines:
-            self.notify("no source file to set a breakpoint in", severity="warning")
-            return None
-        return source.file, source.cursor_line
-
-    async def action_breakpoint(self) -> None:
-        """Toggle: clear the breakpoints at the cursor's line, or set a plain one there."""
-        where = self._source_cursor()
-        if where is None:
-            return
-        file, line = where
-        if line in self.state.breakpoints_in(file):
-            await self._send_command({"cmd": "clear", "spec": [f"{file}:{line}"]})
-        else:
-            await self._send_command({"cmd": "break", "spec": [f"{file}:{line}"], "temporary": False})
-
-    def action_conditional_breakpoint(self) -> None:
-        where = self._source_cursor()
-        if where is not None:
-            self._edit_breakpoint(*where)
-
-    def _edit_breakpoint(self, file: str, line: int) -> None:
-        source = self.query_one(SourcePane)
-        text = source.lines[line - 1].plain if source.file == file and 0 < line <= len(source.lines) else ""
-
-        async def set_breakpoint(request: Optional[BreakpointRequest]) -> None:
-            if request is not None:
-                await self._send_command(request.command())
-
-        self.push_screen(BreakpointDialog(file, line, text, self.state.breakpoints_in(file).get(line)),
-                         set_breakpoint)
-
-    def action_breakpoints(self) -> None:
-        self.push_screen(BreakpointsScreen(self.state.breakpoints))
-
-    async def on_breakpoints_screen_action(self, message: BreakpointsScreen.Action) -> None:
-        file, line = str(message.breakpoint.get("file")), int(message.breakpoint.get("line") or 0)
-        if message.action == "show":
-            self.query_one(SourcePane).show_line(self.state, file, line)
-            self.query_one(SourcePane).focus()
-        elif message.action == "edit":
-            self._edit_breakpoint(file, line)
-        elif message.action == "delete":
-            await self._send_command({"cmd": "clear", "spec": [f"{file}:{line}"]})
-
-    def action_evaluate(self) -> None:
-        frame = self.state.selected_frame()
-        selected = self.state.selected
-        if frame is None or selected is None:
-            where = "the paused frame"
-        else:
-            where = f"{selected.task} · {frame.get('function')} ({os.path.basename(frame.get('file') or '?')}" \
-                    f":{frame.get('line')})"
-        self.push_screen(ConsoleScreen(where, self.console_history))
-
-    async def on_console_screen_evaluate(self, message: ConsoleScreen.Evaluate) -> None:
-        text = message.text
-        command: Dict[str, Any] = ({"cmd": "exec", "code": text[1:].strip()} if text.startswith("!")
-                                   else {"cmd": "eval", "expr": text})
-        command["entry"] = text
-        if self.state.selected is not None:
-            command["task"] = self.state.selected.task
-            command["frame"] = self.state.selected.index
-        await self._send_command(command)
-
     async def action_restart(self) -> None:
         await self._stop_session()
         self.query_one(OutputPane).reset()
@@ -495,21 +354,6 @@ class CorodbgApp(App[int]):
 
     async def on_unmount(self) -> None:
         await self._stop_session()
-
-
-def ending_lines(reason: str, message: str) -> List[Dict[str, Any]]:
-    """Log lines for an end, an exception or a deadlock; a deadlock's waits get a line each."""
-    parts = message.split("; ") if reason == "deadlock" else [message]
-    head = parts[0] if parts[0].startswith(reason) else f"{reason}: {parts[0]}"
-    return [{"step": None, "text": head}] + [{"step": None, "text": f"  {part}"} for part in parts[1:]]
-
-
-def restore_command(breakpoint_: Dict[str, Any]) -> Dict[str, Any]:
-    """The ``break`` command that sets ``breakpoint_`` again in a new run (``r``)."""
-    request = BreakpointRequest(str(breakpoint_.get("file")), int(breakpoint_.get("line") or 0),
-                                breakpoint_.get("condition") or "", breakpoint_.get("task") or "",
-                                bool(breakpoint_.get("temporary")))
-    return {**request.command(), "restore": True}
 
 
 def run_app(options: Any) -> int:

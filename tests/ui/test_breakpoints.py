@@ -7,7 +7,7 @@ write it back (line 11).
 
 from __future__ import annotations
 
-from ui_helpers import make_app, output_text, press_and_settle, run_async
+from ui_helpers import make_app, output_text, press_and_settle, run_async, settle
 
 from corodbg.ui.screens.breakpoint_dialog import BreakpointDialog
 from corodbg.ui.screens.breakpoints import BreakpointsScreen
@@ -24,10 +24,16 @@ READ, AWAIT, WRITE = 9, 10, 11
 
 async def put_cursor_on(pilot, line: int) -> None:
     """Focus Source and walk its cursor to ``line`` with the keys a user would press."""
+    await settle(pilot)  # a pause arriving later would move the cursor to its line
     source = pilot.app.query_one(SourcePane)
     source.focus()
     await pilot.press("home", *["down"] * (line - 1))
     assert source.cursor_line == line
+
+
+def stop(app) -> tuple:
+    """Where the program is paused: (reason, line, task)."""
+    return app.state.reason, app.state.location["line"], app.state.task
 
 
 def log_text(app) -> str:
@@ -47,7 +53,7 @@ async def test_b_toggles_a_breakpoint_that_continue_stops_at():
         assert lines_with_breakpoints(app) == [WRITE]
         assert WRITE in app.query_one(SourcePane).breakpoint_lines  # the gutter mark
         await press_and_settle(pilot, "c")
-        assert (app.state.reason, app.state.location["line"], app.state.task) == ("breakpoint", WRITE, "Task-2")
+        assert stop(app) == ("breakpoint", WRITE, "Task-2")
         await put_cursor_on(pilot, WRITE)
         await press_and_settle(pilot, "b")  # toggles it off again
         assert app.state.breakpoints == []
@@ -69,10 +75,10 @@ async def test_one_shot_breakpoint_then_next_stays_in_the_same_task():
         await press_and_settle(pilot)
         assert [(b["line"], b["temporary"]) for b in app.state.breakpoints] == [(AWAIT, True)]
         await press_and_settle(pilot, "c")
-        assert (app.state.reason, app.state.location["line"], app.state.task) == ("breakpoint", AWAIT, "Task-2")
+        assert stop(app) == ("breakpoint", AWAIT, "Task-2")
         assert app.state.breakpoints == []  # one-shot: gone once hit
         await press_and_settle(pilot, "n")
-        assert (app.state.reason, app.state.location["line"], app.state.task) == ("next", WRITE, "Task-2")
+        assert stop(app) == ("next", WRITE, "Task-2")
         assert "B: read 0" not in output_text(app)  # B has read but not written yet: it ran meanwhile
         heads = [line.split(" → ")[0].split(" ran ")[0] for line in log_text(app).splitlines()]
         assert heads[1:] == ["#1 continue", "#2", "#3 next"]  # step 2 ran unwatched (continue), then said so
@@ -90,7 +96,7 @@ async def test_condition_dialog_stops_only_where_the_condition_holds():
         await press_and_settle(pilot)
         assert [(b["line"], b["condition"]) for b in app.state.breakpoints] == [(WRITE, "value == 1")]
         await press_and_settle(pilot, "c")
-        assert (app.state.reason, app.state.location["line"]) == ("breakpoint", WRITE)
+        assert stop(app)[:2] == ("breakpoint", WRITE)
         assert app.state.selected_frame()["locals"]["value"] == "1"
         await press_and_settle(pilot, "c")
         assert app.state.selected_frame()["locals"]["value"] == "1"  # the other task's write of 1
@@ -122,7 +128,7 @@ async def test_the_list_shows_edits_and_deletes_breakpoints():
         assert [b["line"] for b in listing.breakpoints] == [READ]
         await pilot.press("escape")
         await press_and_settle(pilot, "c")
-        assert (app.state.reason, app.state.location["line"]) == ("breakpoint", READ)
+        assert stop(app)[:2] == ("breakpoint", READ)
         assert app.state.selected_frame()["locals"]["_"] == "2"  # the lost updates: counter is 2 only in round 3
 
 
@@ -138,7 +144,7 @@ async def test_restart_keeps_the_breakpoints():
         assert [(b["line"], b["condition"]) for b in app.state.breakpoints] == [(WRITE, "value == 2")]
         assert not any("breakpoint 1" in n.message for n in app._notifications if "restored" in n.message)
         await press_and_settle(pilot, "c")
-        assert (app.state.reason, app.state.location["line"]) == ("breakpoint", WRITE)
+        assert stop(app)[:2] == ("breakpoint", WRITE)
         assert app.state.selected_frame()["locals"]["value"] == "2"
 
 

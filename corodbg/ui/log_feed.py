@@ -1,0 +1,56 @@
+"""What the Log pane says at each pause, besides the agent's step records.
+
+The agent logs the steps it watched (one record each); ``continue`` runs steps
+unwatched, for speed. The feed accounts for every step anyway, in order: a
+line ``#2–#4 ran without stopping (3 steps)`` where records are missing, plus
+the start, an end's or a deadlock's message (a deadlock's waits one per line).
+Plain logic, no Textual: the app hands its output to the Log pane.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from corodbg.ui.state import PauseState
+
+
+class LogFeed:
+    """Turns pause events into Log entries; remembers the last step it accounted for."""
+
+    def __init__(self) -> None:
+        self.steps_logged = 0
+
+    def for_pause(self, event: Dict[str, Any], state: PauseState) -> List[Dict[str, Any]]:
+        """The Log entries for a pause ``state`` has just taken in."""
+        out: List[Dict[str, Any]] = []
+        paused = state.task_named(state.task)
+        # A line pause, or a task's exception caught as its step ends: that step is logged later.
+        in_step = (paused is not None and paused.get("state") == "running") or state.reason == "exception"
+        for entry in event.get("log") or []:
+            step = entry.get("step")
+            if isinstance(step, int):
+                self._unwatched(step - 1, out)
+                self.steps_logged = max(self.steps_logged, step)
+            out.append(entry)
+        self._unwatched(state.step - (1 if in_step else 0), out)
+        reason = event.get("reason")
+        if reason == "start":
+            out.append({"step": None, "text": "#0 the loop started; nothing has run yet"})
+        elif reason in ("end", "deadlock", "exception") and event.get("message"):
+            out.extend(ending_lines(reason, event["message"]))
+        return out
+
+    def _unwatched(self, until: int, out: List[Dict[str, Any]]) -> None:
+        if until > self.steps_logged:
+            first, count = self.steps_logged + 1, until - self.steps_logged
+            span = f"#{first}" if count == 1 else f"#{first}–#{until}"
+            out.append({"step": None, "text": f"{span} ran without stopping "
+                                              f"({count:,} step{'s' if count != 1 else ''})"})
+            self.steps_logged = until
+
+
+def ending_lines(reason: str, message: str) -> List[Dict[str, Any]]:
+    """Log lines for an end, an exception or a deadlock; a deadlock's waits get a line each."""
+    parts = message.split("; ") if reason == "deadlock" else [message]
+    head = parts[0] if parts[0].startswith(reason) else f"{reason}: {parts[0]}"
+    return [{"step": None, "text": head}] + [{"step": None, "text": f"  {part}"} for part in parts[1:]]
