@@ -112,7 +112,8 @@ class Debugger:
         self.last_loop = loop  # kept after the program drops it: the end pause still shows it
         loop.observer = self
         loop.observe_steps = self.mode != CONTINUE
-        loop.watch_task_ends = True
+        # How tasks end matters only to pauses: plain --headless shows none.
+        loop.watch_task_ends = self.frontend.wants_pauses
 
     def _quit(self) -> None:
         """End the program here and now: none of its code runs any more (not even finally blocks)."""
