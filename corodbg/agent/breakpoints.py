@@ -81,6 +81,7 @@ class BreakpointTable:
     def __init__(self) -> None:
         self.items: List[Breakpoint] = []
         self.next_number = 1
+        self.version = 0
         self._reindex()
 
     def __bool__(self) -> bool:
@@ -133,6 +134,18 @@ class BreakpointTable:
         """Forget the per-file and per-code caches: the breakpoints changed."""
         self._code_cache: Dict[types.CodeType, bool] = {}
         self._resolved: Dict[str, Dict[int, List[Breakpoint]]] = {}
+        self.version += 1
+
+    def lines_by_file(self) -> Tuple[Dict[str, Set[int]], bool]:
+        """The lines of each existing file (absolute path), and whether some breakpoint names no such file."""
+        lines: Dict[str, Set[int]] = {}
+        unresolved = False
+        for breakpoint_ in self.items:
+            if os.path.isabs(breakpoint_.file):
+                lines.setdefault(breakpoint_.file, set()).add(breakpoint_.line)
+            else:
+                unresolved = True
+        return lines, unresolved
 
     def _lines_for(self, filename: str) -> Dict[int, List[Breakpoint]]:
         """The breakpoints of one code filename, by line (cached)."""

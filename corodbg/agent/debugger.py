@@ -30,6 +30,7 @@ from typing import Any, Dict, List, Optional, Protocol, Tuple
 from corodbg.agent import introspect, values
 from corodbg.agent.breakpoints import BreakpointError, BreakpointTable, parse_breakpoint_spec
 from corodbg.agent.evaluate import evaluate, execute
+from corodbg.agent.linehooks import LineHooks
 from corodbg.agent.loop import StepLoop
 from corodbg.agent.protocol import PauseEvent, TaskInfo
 from corodbg.agent.tracer import BreakpointMonitor, LineTracer
@@ -67,9 +68,12 @@ class Debugger:
         self.frontend = frontend
         self.mode = START if pause_at_start else CONTINUE
         self.breakpoints = BreakpointTable()
-        self.tracer = LineTracer(self._on_line, self._on_return, self.breakpoints.wants_code)
+        self.tracer = LineTracer(self._on_line, self._on_return, self._settrace_wants)
         self.monitor = BreakpointMonitor(self._on_line, self.breakpoints.wants_code, self.breakpoints.wants_line) \
             if BreakpointMonitor.available() else None
+        # Before 3.12: breakpoints as calls compiled into the code (see linehooks.py), not settrace.
+        self.linehooks = LineHooks(self._on_hook) if self.monitor is None else None
+        self.hooked_version = 0
         self.loop_ref: Optional[weakref.ReferenceType] = None
         self.last_loop: Optional[StepLoop] = None
         self.steps_before = 0       # steps run by loops that came before the current one
@@ -113,7 +117,8 @@ class Debugger:
         self.last_loop = loop  # kept after the program drops it: the end pause still shows it
         loop.observer = self
         loop.observe_steps = self.mode != CONTINUE
-        loop.watch_task_ends = True
+        # How tasks end matters only to pauses: plain --headless shows none.
+        loop.watch_task_ends = self.frontend.wants_pauses
 
     def _quit(self) -> None:
         """End the program here and now: none of its code runs any more (not even finally blocks)."""
@@ -145,13 +150,17 @@ class Debugger:
             loop.observe_steps = True
         if self.monitor is not None:
             self.monitor.stop()
+        if self.linehooks is not None and self.hooked_version != self.breakpoints.version:
+            self.hooked_version = self.breakpoints.version
+            self.linehooks.apply(*self.breakpoints.lines_by_file())
         if mode in TRACED_MODES:
             self.tracer.start(frame or sys._getframe(), all_user_code=True)
         elif self.breakpoints:
             self.tracer.stop()
             if self.monitor is not None:
                 self.monitor.start()
-            if self.monitor is None or not self.monitor.active:
+            if (self.monitor is None or not self.monitor.active) and \
+                    (self.linehooks is None or self.linehooks.any_fallback):
                 self.tracer.start(frame or sys._getframe(), all_user_code=False)
         else:
             self.tracer.stop()
@@ -257,6 +266,21 @@ class Debugger:
             self._pause(STEP, loop, frame=frame, task=self._current_task())
         elif self.mode in (NEXT, FINISH) and any(frame is f for f in self.stop_frames):
             self._pause(self.mode, loop, frame=frame, task=self._current_task())
+
+    def _settrace_wants(self, code: types.CodeType) -> bool:
+        """Breakpoints alone: the code objects settrace must trace (all that hold one, without line hooks)."""
+        if self.linehooks is not None:
+            return self.linehooks.needs_settrace(code, self.breakpoints.wants_code)
+        return self.breakpoints.wants_code(code)
+
+    def _on_hook(self) -> None:
+        """A breakpoint line compiled in by LineHooks runs (its caller is the user's frame)."""
+        frame = sys._getframe(1)
+        if self.pausing or self.tracer.reported(frame):
+            return  # the tracer has already seen this line event
+        hit = self._breakpoint_hit(frame) if self.breakpoints.wants_line(frame.f_code, frame.f_lineno) else None
+        if hit is not None:
+            self._pause("breakpoint", self.loop, frame=frame, task=self._current_task(), message=hit)
 
     def _on_return(self, frame: types.FrameType) -> None:
         """A watched frame returns (or suspends): its caller's next line is where next/finish stop."""

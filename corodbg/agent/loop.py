@@ -154,7 +154,10 @@ class StepLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-type]
         """One asyncio iteration: timers, I/O, then the ready batch one handle at a time."""
         self._collect_ready()
         ready = self._ready
-        for _ in range(len(ready)):
+        count = len(ready)
+        if not self.observe_steps and not self._debug:
+            count = self._run_unobserved(count)
+        for _ in range(count):
             if not ready:
                 break
             if self.observe_steps and self.observer is not None:
@@ -182,6 +185,30 @@ class StepLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-type]
                 self._check_task_end(handle)
             if self.observe_steps and self.observer is not None:
                 self.observer.after_step(self, handle)
+
+    def _run_unobserved(self, count: int) -> int:
+        """The ready batch while nobody observes (continue): nothing but the step count and task ends.
+
+        Returns how many handles of the batch are left when observation starts
+        during it (a pause request, a pause in ``on_task_done``).
+        """
+        ready = self._ready
+        popleft = ready.popleft
+        check = self._check_task_end if self.watch_task_ends else None
+        while count and ready:
+            count -= 1
+            handle = popleft()
+            if handle._cancelled:
+                continue
+            self.steps += 1
+            handle._run()
+            if check is not None:
+                check(handle)
+            if self.observe_steps:
+                if self.observer is not None:
+                    self.observer.after_step(self, handle)
+                return count
+        return 0
 
     def _check_task_end(self, handle: asyncio.Handle) -> None:
         """Note which task ran, and tell the observer when the step ended its task (one read per step)."""

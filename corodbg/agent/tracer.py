@@ -30,6 +30,7 @@ class LineTracer:
         self.active = False
         self.all_user_code = False
         self.muted = False  # set while the debugger itself runs code (a pause)
+        self.last_line: Any = None  # (frame id, code, line) of the last line event, for LineHooks
 
     def start(self, frame: Optional[types.FrameType], *, all_user_code: bool) -> None:
         """Trace new frames, and the frames already on the stack from ``frame`` down."""
@@ -46,6 +47,13 @@ class LineTracer:
         self.active = False
         sys.settrace(None)
 
+    def reported(self, frame: types.FrameType) -> bool:
+        """Whether the last line event was this frame's current line (then forgotten: asked once per line)."""
+        if self.last_line is not None and self.last_line == (id(frame), frame.f_code, frame.f_lineno):
+            self.last_line = None
+            return True
+        return False
+
     def _wanted(self, code: types.CodeType) -> bool:
         if self.all_user_code:
             return is_user_file(code.co_filename)
@@ -59,6 +67,7 @@ class LineTracer:
     def _trace_local(self, frame: types.FrameType, event: str, arg: Any) -> Optional[Callable]:
         if self.active and not self.muted:
             if event == "line":
+                self.last_line = (id(frame), frame.f_code, frame.f_lineno)
                 self.on_line(frame)
             elif event == "return":
                 self.on_return(frame)
