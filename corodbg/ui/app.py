@@ -200,7 +200,9 @@ class CorodbgApp(PauseTools, App[int]):
         for event in batch:
             kind = event.get("event")
             if kind == "output":
-                self._pending_output.append((event.get("stream", "stdout"), event.get("data", "")))
+                stream, data = event.get("stream", "stdout"), event.get("data", "")
+                self._pending_output.append((stream, data))
+                self._pending_log.extend(self.log_feed.for_output(stream, data))
             elif kind == "pause":
                 self.state.apply_pause(event)
                 self._pending_log.extend(self.log_feed.for_pause(event, self.state))

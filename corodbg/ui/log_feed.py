@@ -9,9 +9,14 @@ Plain logic, no Textual: the app hands its output to the Log pane.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List
 
 from corodbg.ui.state import PauseState
+
+_NEVER_RETRIEVED = re.compile(r"Task exception was never retrieved\s*\nfuture: <Task \w+ name='([^']*)' "
+                              r"coro=<([^>(]*)\(")
+_NEVER_AWAITED = re.compile(r"coroutine '([^']+)' was never awaited")
 
 
 class LogFeed:
@@ -38,6 +43,22 @@ class LogFeed:
             out.append({"step": None, "text": "#0 the loop started; nothing has run yet"})
         elif reason in ("end", "deadlock", "exception") and event.get("message"):
             out.extend(ending_lines(reason, event["message"]))
+        return out
+
+    def for_output(self, stream: str, data: str) -> List[Dict[str, Any]]:
+        """Warnings asyncio and Python print on stderr that a debugging user must not miss.
+
+        "Task exception was never retrieved" and "coroutine ... was never
+        awaited" scroll by in Output; the Log gets a line naming the task or
+        coroutine. (asyncio's logger writes each message in one piece.)
+        """
+        if stream != "stderr" or "never" not in data:
+            return []
+        out = [{"step": None, "kind": "warning",
+                "text": f"⚠ {name} {coroutine}(): its exception was never retrieved (traceback in Output)"}
+               for name, coroutine in _NEVER_RETRIEVED.findall(data)]
+        out += [{"step": None, "kind": "warning", "text": f"⚠ coroutine {coroutine}() was never awaited"}
+                for coroutine in _NEVER_AWAITED.findall(data)]
         return out
 
     def _unwatched(self, until: int, out: List[Dict[str, Any]]) -> None:

@@ -7,6 +7,7 @@ import asyncio
 from ui_helpers import make_app, output_text, press_and_settle, run_async, settle
 
 from corodbg.ui.widgets.ready_queue import ReadyQueuePane
+from corodbg.ui.widgets.step_log import StepLogPane
 
 SIZE = (110, 32)
 
@@ -116,3 +117,17 @@ async def test_pause_interrupts_continue():
         await settle(pilot)
         assert app.state.status_text() == "paused (pause)"
         await press_and_settle(pilot, "q")
+
+
+@run_async
+async def test_never_retrieved_and_never_awaited_are_named_in_the_log():
+    app = make_app("forgotten.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await press_and_settle(pilot, "c")
+        assert app.state.reason == "exception"  # the task's exception, at its raise site
+        await press_and_settle(pilot, "c")
+        assert app.state.status_text() == "finished (exit 0)"
+        log = "\n".join(strip.text for strip in app.query_one(StepLogPane).lines)
+        assert "⚠ Task-2 fail(): its exception was never retrieved (traceback in Output)" in log
+        assert "⚠ coroutine helper() was never awaited" in log
+        assert "Task exception was never retrieved" in output_text(app)

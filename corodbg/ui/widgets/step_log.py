@@ -43,6 +43,8 @@ class StepLogPane(RichLog):
             head, note, details = log_line(entry)
             if entry.get("kind") == "answer":  # an evaluation at this pause (e)
                 line = Text(head, "cyan" if entry.get("ok", True) else "red")
+            elif entry.get("kind") == "warning":  # never retrieved, never awaited
+                line = Text(head, "bold yellow")
             elif entry.get("step") is None:
                 line = Text(head, "dim")
             else:
