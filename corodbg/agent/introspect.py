@@ -131,18 +131,23 @@ def call_description(frame: types.FrameType) -> str:
 
 
 def coroutine_label(coro: Any) -> str:
-    """``outer()``: a coroutine named by its function."""
+    """``outer()``: a coroutine named by its function.
+
+    On 3.12+ a task made from a generator-based coroutine runs asyncio's
+    ``ensure_future.<locals>._wrap_awaitable`` around it: name the wrapped one.
+    """
     name = getattr(coro, "__qualname__", None) or type(coro).__name__
+    if name.endswith("._wrap_awaitable"):
+        frame = getattr(coro, "cr_frame", None)
+        inner = getattr(coro, "cr_await", None) or (frame.f_locals.get("awaitable") if frame else None)
+        if inner is not None:
+            return coroutine_label(inner)
     return f"{name}()"
 
 
 def task_label(task: asyncio.Task) -> str:
     """``Task-2 worker()``: a task named for a person."""
     return f"{task.get_name()} {coroutine_label(task.get_coro())}"
-
-
-def chain_frames(chain: Iterable[Any]) -> List[FrameInfo]:
-    return [frame_info(frame) for frame in map(frame_of, chain) if frame is not None]
 
 
 def innermost_user_frame(chain: Iterable[Any]) -> Optional[types.FrameType]:
@@ -314,12 +319,12 @@ def task_info(task: asyncio.Task, *, task_id: int, ready_tasks: Dict[int, str],
     if task.done():
         info["result"], info["exception"], info["state"] = task_outcome(task)
         return info
+    info["frames"] = [frame_info(frame) for frame in task_frames(task, running=running,
+                                                                  running_frame=running_frame)]
     if task is running and running_frame is not None:
         info["state"] = "running"
-        info["frames"] = running_frames(coro, running_frame)
         return info
     chain = await_chain(coro)
-    info["frames"] = chain_frames(chain)
     if id(task) in ready_tasks:
         info["state"] = "ready"
         info["awaiting"] = ready_tasks[id(task)]
@@ -338,13 +343,15 @@ def task_frames(task: asyncio.Task, *, running: Optional[asyncio.Task],
         return []
     coro = task.get_coro()
     if task is running and running_frame is not None:
-        return running_stack(coro, running_frame)
-    return [frame for frame in map(frame_of, await_chain(coro)) if frame is not None]
+        frames = running_stack(coro, running_frame)
+    else:
+        frames = [frame for frame in map(frame_of, await_chain(coro)) if frame is not None]
+    return [frame for frame in frames if not _is_wrapper(frame)]
 
 
-def running_frames(coro: Any, frame: types.FrameType) -> List[FrameInfo]:
-    """The frames of a task that is executing: from its coroutine's frame down to ``frame``."""
-    return [frame_info(f) for f in running_stack(coro, frame)]
+def _is_wrapper(frame: types.FrameType) -> bool:
+    """asyncio's ``_wrap_awaitable`` (3.12+, around a generator-based coroutine): not worth a row."""
+    return frame.f_code.co_name == "_wrap_awaitable" and not is_user_file(frame.f_code.co_filename)
 
 
 def running_stack(coro: Any, frame: types.FrameType) -> List[types.FrameType]:

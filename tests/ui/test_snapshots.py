@@ -7,6 +7,9 @@ key, so a snapshot never catches the screen halfway.
 
 from __future__ import annotations
 
+import sys
+
+import pytest
 
 from ui_helpers import make_app, press_and_settle
 
@@ -55,6 +58,8 @@ def test_unhandled_exception_pause(snap_compare):
     assert snap(snap_compare, "crash.py", "c")
 
 
+@pytest.mark.skipif(sys.version_info[:2] != (3, 11), reason="python's traceback (in Output) differs per "
+                    "version; the snapshot was made on 3.11, which CI runs")
 def test_unhandled_exception_finished(snap_compare):
     """Past the exception: the traceback in Output, state finished (exit 1)."""
     assert snap(snap_compare, "crash.py", "c", "c")

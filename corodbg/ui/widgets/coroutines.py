@@ -178,8 +178,10 @@ class CoroutinesPane(LineList):
             frame = frames[offset - 1]
             inner = innermost_user_index(frames)
             here = task.get("name") == self.here[0] and offset - 1 == inner and self.here[1]
-            where = f"{os.path.basename(frame.get('file') or '?')}:{frame.get('line')}"
-            style = "" if frame.get("user", True) else "dim"
+            user = frame.get("user", True)
+            # asyncio's own frames by file only: their line numbers say little and differ per Python.
+            where = os.path.basename(frame.get("file") or "?") + (f":{frame.get('line')}" if user else "")
+            style = "" if user else "dim"
             return Text.assemble(guide, ("▶ " if here else "  ", "bold yellow"),
                                  (frame.get("function", "?"), style), "  ", (where, "dim"))
         return guide + (detail or Text(""))

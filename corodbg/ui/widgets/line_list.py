@@ -70,7 +70,12 @@ class LineList(ScrollView, can_focus=True):
         """The list now has ``count`` rows (``width``: the widest, for horizontal scrolling)."""
         self.row_count = count
         self.cursor = min(self.cursor, max(0, count - 1))
-        self.virtual_size = Size(width, max(1, count))
+        size = Size(width, max(1, count))
+        if size != self.virtual_size:
+            # Not through the reactive: its layout=True re-lays out the whole screen (tens of
+            # ms with many widgets), though a fixed-size pane only needs its scrollbars updated.
+            self.set_reactive(ScrollView.virtual_size, size)
+            self._scroll_update(size)
         self.refresh()
 
     def move_cursor(self, row: int, *, announce: bool = True) -> None:
