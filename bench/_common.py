@@ -1,8 +1,12 @@
-"""Shared by the bench scripts: the 100,000-step program and a fair timer.
+"""Shared by the bench scripts: the 100,000-step program, a fair timer, and one format for figures.
 
-Each figure is a median over several rounds, the two commands alternating in
-one run, so that the machine's state affects both alike. Not tests: scripts
-that print ratios (see docs/performance.md).
+Each figure is a median over several rounds, the figure's command and its
+reference alternating in one run, so that the machine's state affects both
+alike. Every script prints its figures through ``report()``:
+
+    FIGURE: VALUE | REFERENCE: VALUE | ratio R.RRx | goal ... | met / NOT MET
+
+Not tests: scripts that print ratios (see docs/performance.md).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 from contextlib import contextmanager
-from typing import Dict, Iterator, List, Sequence
+from typing import Dict, Iterator, List, Optional, Sequence
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -72,6 +76,12 @@ def env() -> Dict[str, str]:
     return variables
 
 
+def use_bytecode_cache() -> None:
+    """For in-process benchmarks: the agents they start get ``env()``'s bytecode cache too."""
+    os.environ.update(env())
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+
 def time_once(argv: Sequence[str], cwd: Path) -> float:
     """Wall time of one run; a failing run ends the benchmark with its stderr."""
     started = time.perf_counter()
@@ -96,3 +106,47 @@ def compare(commands: Dict[str, List[str]], cwd: Path, rounds: int = 5) -> Dict[
 
 def corodbg(*args: str) -> List[str]:
     return [sys.executable, "-m", "corodbg", *args]
+
+
+def machine() -> str:
+    """Python version, cores and CPU model: the header line of every script."""
+    model = ""
+    try:
+        with open("/proc/cpuinfo") as info:
+            model = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), "")
+    except OSError:
+        pass
+    return f"Python {sys.version.split()[0]}, {os.cpu_count()} cores{', ' + model if model else ''}"
+
+
+def header(script: str) -> None:
+    print(f"# {script} -- {machine()}", flush=True)
+
+
+def _format(value: float, unit: str) -> str:
+    if unit == "s":
+        return f"{value:.3f} s"
+    if unit == "ms":
+        return f"{value * 1000:.1f} ms"
+    if unit == "MB":
+        return f"{value:.0f} MB"
+    return f"{value:g} {unit}"
+
+
+def report(figure: str, value: float, reference_name: str, reference: float, *, unit: str = "s",
+           max_ratio: Optional[float] = None, max_value: Optional[float] = None) -> bool:
+    """Print one figure with its reference and ratio, and whether it meets its goal.
+
+    Values are in seconds (``unit`` "s" or "ms": shown in ms) or in MB. The goal
+    is a ratio to the reference (``max_ratio``) or an absolute bound (``max_value``).
+    """
+    ratio = value / reference if reference else float("inf")
+    if max_ratio is not None:
+        goal, met = f"<= {max_ratio:g}x", ratio <= max_ratio
+    elif max_value is not None:
+        goal, met = f"<= {_format(max_value, unit)}", value <= max_value
+    else:
+        goal, met = "none", True
+    print(f"{figure}: {_format(value, unit)} | {reference_name}: {_format(reference, unit)} | "
+          f"ratio {ratio:.2f}x | goal {goal} | {'met' if met else 'NOT MET'}", flush=True)
+    return met
