@@ -1,0 +1,82 @@
+"""Broken and unusual programs, headless: corodbg gives what ``python`` gives, and stays itself.
+
+Each program in ``programs/`` runs under plain ``python`` and under
+``corodbg --headless`` from the same directory; stdout bytes, stderr bytes and
+the exit status must be equal. The UI side of the same cases is in
+``test_reliability_ui.py``; docs/reliability.md lists every case.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import List
+
+import pytest
+
+from support import corodbg_env
+
+PROGRAMS = Path(__file__).resolve().parent / "programs"
+
+
+def run(argv: List[str], *, stdin: bytes = b"", timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run(argv, cwd=PROGRAMS, env=corodbg_env(), input=stdin, capture_output=True,
+                          timeout=timeout)
+
+
+def python(name: str, **kwargs) -> subprocess.CompletedProcess:
+    return run([sys.executable, name], **kwargs)
+
+
+def corodbg(name: str, *options: str, **kwargs) -> subprocess.CompletedProcess:
+    return run([sys.executable, "-m", "corodbg", "--headless", *options, name], **kwargs)
+
+
+@pytest.mark.parametrize("name", [
+    "killed_by_signal.py",            # the exit status is -SIGKILL, output so far is kept
+    "close_twice.py",                 # asyncio's own RuntimeError, not a debugger crash
+    "reentrant_run.py",               # run_until_complete / asyncio.run inside a running loop
+    "invalid_utf8_and_ansi.py",       # bytes that are not UTF-8, escapes, a 200,000-character line
+    "threads_subprocesses_loops.py",  # to_thread, a subprocess, three loops in a row, a loop in a thread
+])
+def test_same_as_python(name: str) -> None:
+    expected, actual = python(name), corodbg(name)
+    assert (actual.stdout, actual.stderr, actual.returncode) == \
+        (expected.stdout, expected.stderr, expected.returncode)
+
+
+def test_a_million_lines_pass_through_in_order_and_complete() -> None:
+    started = time.monotonic()
+    result = corodbg("million_lines.py")
+    elapsed = time.monotonic() - started
+    lines = result.stdout.split(b"\n")
+    assert result.returncode == 0 and result.stderr == b""
+    assert lines[-2:] == [b"last line", b""]
+    assert lines[:-2] == [str(number).encode() for number in range(1_000_000)]
+    assert elapsed < 60
+
+
+def test_stdin_passes_through_headless() -> None:
+    assert corodbg("stdin_echo.py", stdin=b"hello\n").stdout == b"read: hello\n"
+    assert corodbg("stdin_echo.py").stdout == b"read: (nothing: end of file)\n"
+
+
+def test_misbehaving_reprs_become_placeholders_within_bounds(tmp_path: Path) -> None:
+    """A repr that raises, one that takes seconds, one of megabytes: the pause still comes quickly."""
+    trace = tmp_path / "trace.jsonl"
+    started = time.monotonic()
+    result = corodbg("bad_reprs.py", "-c", "break bad_reprs.py:27", "-c", "continue", "-c", "continue",
+                     "--trace", str(trace))
+    elapsed = time.monotonic() - started
+    assert result.returncode == 0, result.stderr
+    pause = [json.loads(line) for line in trace.read_text().splitlines()
+             if '"reason":"breakpoint"' in line.replace(" ", "")][0]
+    local_vars = pause["tasks"][0]["frames"][0]["locals"]
+    assert local_vars["raises"] == "<repr of Raises failed: ValueError>"
+    assert local_vars["slow"] == "<repr of Slow timed out>"
+    assert len(local_vars["huge"]) <= 120 and local_vars["huge"].endswith("...")
+    assert local_vars["fine"] == "[1, 2, 3]"
+    assert elapsed < 10  # one slow repr is cut at its budget (0.2 s), not waited for (5 s)
