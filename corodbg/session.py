@@ -63,7 +63,7 @@ class Session:
             self.process = await asyncio.create_subprocess_exec(
                 *argv, stdin=stdin, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
                 pass_fds=(commands_read, events_write), start_new_session=True, cwd=self.cwd,
-                env=_agent_environment())
+                env=_agent_environment(stdin_is_null=not self.stdin_path))
         finally:
             stdin.close()
             os.close(commands_read)
@@ -174,9 +174,11 @@ class Session:
                                     "data": data.decode("utf-8", "replace")})
 
 
-def _agent_environment() -> Dict[str, str]:
+def _agent_environment(*, stdin_is_null: bool = False) -> Dict[str, str]:
     """The environment for the agent: corodbg importable, the program's own PYTHONPATH intact."""
     env = dict(os.environ)
+    if stdin_is_null:
+        env["CORODBG_STDIN_IS_NULL"] = "1"  # the agent says so when the program reads it
     original = env.get("PYTHONPATH")
     env["PYTHONPATH"] = _PACKAGE_ROOT + (os.pathsep + original if original else "")
     env["CORODBG_ADDED_PATH"] = _PACKAGE_ROOT

@@ -12,7 +12,10 @@ import signal
 import sys
 import threading
 import traceback
-from typing import List
+from typing import TYPE_CHECKING, List
+
+if TYPE_CHECKING:
+    from corodbg.agent.channel import Channel
 
 
 def _undo_path_injection() -> None:
@@ -80,6 +83,11 @@ def main(argv: List[str]) -> int:
 
     signal.signal(signal.SIGINT, on_sigint)
     channel.on_pause_request = on_pause_request
+    _report_os_exit(channel)
+    if os.environ.pop("CORODBG_STDIN_IS_NULL", None):
+        from corodbg.agent.stdin_notice import NOTICE, NoticingStdin
+
+        sys.stdin = NoticingStdin(sys.stdin, lambda: channel.send_output("agent", NOTICE))  # type: ignore[assignment]
     channel.start_reader()
     channel.send({"event": "hello", "python": sys.version.split()[0], "target": " ".join(args)})
     target = Target(args[0], args[1:], is_module=is_module)
@@ -90,6 +98,26 @@ def main(argv: List[str]) -> int:
         agent_stderr.flush()
         return 70
     return outcome.code
+
+
+def _report_os_exit(channel: "Channel") -> None:
+    """``os._exit(n)`` skips every cleanup, ours too: send the output and the exit status first,
+    so the UI shows "finished (exit n)", not a crash."""
+    real_exit = os._exit
+
+    def exit_reporting(code: int) -> None:
+        try:
+            if not channel.closed and channel.lock.acquire(timeout=1):  # never hang on the way out
+                try:
+                    sys.stdout.flush()
+                    sys.stderr.flush()
+                    channel.send({"event": "exit", "code": code})
+                finally:
+                    channel.lock.release()
+        finally:
+            real_exit(code)
+
+    os._exit = exit_reporting  # type: ignore[assignment]
 
 
 def _interrupt_if_still_running(debugger: object) -> None:

@@ -56,6 +56,7 @@ KEYS: List[Tuple[str, str, str]] = [
     ("B", "Break if", "a breakpoint with a condition, a task or one-shot, at the Source cursor"),
     ("L", "Breakpoints", "the list of breakpoints: show, edit, delete"),
     ("e", "Evaluate", "an expression (or !statement) in the selected frame"),
+    ("o", "Save output", "write the program's whole output so far to corodbg-output.txt"),
     ("r", "Restart", "end this run and start the program again"),
     ("tab / shift+tab", "Panes", "move between panes; arrows and mouse inside a pane"),
     ("ctrl+p", "Palette", "the command palette: every action by name"),
@@ -67,7 +68,8 @@ KEYS: List[Tuple[str, str, str]] = [
 _DEBUGGER_ACTIONS = {"send", "step", "next", "finish", "continue", "pause", "breakpoint",
                      "conditional_breakpoint", "breakpoints", "evaluate", "restart"}
 #: The KEYS action word for each action name that differs from it.
-_ACTION_NAMES = {"Break if": "conditional_breakpoint", "Breakpoints": "breakpoints", "Break": "breakpoint"}
+_ACTION_NAMES = {"Break if": "conditional_breakpoint", "Breakpoints": "breakpoints", "Break": "breakpoint",
+                 "Save output": "save_output"}
 #: Commands that answer without resuming the program.
 _ANSWERING_COMMANDS = {"eval", "exec", "break", "clear", "breakpoints", "expand"}
 
@@ -90,6 +92,7 @@ class CorodbgApp(PauseTools, App[int]):
         Binding("B", "conditional_breakpoint", "Break if", show=False),
         Binding("L", "breakpoints", "Breakpoints", show=False),
         Binding("e", "evaluate", "Eval"),
+        Binding("o", "save_output", "Save output", show=False),
         Binding("r", "restart", "Restart"),
         Binding("tab", "focus_next", "Next pane", show=False),
         Binding("shift+tab", "focus_previous", "Previous pane", show=False),
@@ -330,6 +333,16 @@ class CorodbgApp(PauseTools, App[int]):
         else:
             self.notify("pause: the program is not running", severity="warning")
 
+    def action_save_output(self) -> None:
+        """The Output pane keeps the newest lines; the whole output goes to a file on request."""
+        path = os.path.join(self.cwd, "corodbg-output.txt")
+        try:
+            size = self.query_one(OutputPane).save(path)
+        except OSError as error:
+            self.notify(f"cannot save the output: {error}", severity="error")
+            return
+        self.notify(f"the program's output ({size:,} characters) is in {os.path.relpath(path)}", timeout=4)
+
     async def action_restart(self) -> None:
         await self._stop_session()
         self.query_one(OutputPane).reset()
@@ -350,7 +363,7 @@ class CorodbgApp(PauseTools, App[int]):
         yield from super().get_system_commands(screen)
         for key, action, text in KEYS:
             name = _ACTION_NAMES.get(action, action.lower())
-            if name in _DEBUGGER_ACTIONS or name == "help":
+            if name in _DEBUGGER_ACTIONS or name in ("help", "save_output"):
                 yield SystemCommand(f"{action} ({key})", text, lambda name=name: self.call_later(
                     self.run_action, name))
 

@@ -78,6 +78,8 @@ async def test_restart_after_each_end():
     for program, keys, status in [("chain.py", ("c", "c"), "finished (exit 0)"),
                                   ("crash.py", ("c", "c"), "finished (exit 1)"),
                                   ("syntax_error.py", (), "finished (exit 1)"),
+                                  ("exit3.py", ("c",), "finished (exit 3)"),
+                                  ("os_exit.py", ("c",), "finished (exit 4)"),
                                   ("dies.py", ("c",), "crashed (signal 9)")]:
         app = make_app(program)
         async with app.run_test(size=SIZE) as pilot:

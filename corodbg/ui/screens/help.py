@@ -25,7 +25,7 @@ class HelpScreen(DialogScreen[None]):
 
     DEFAULT_CSS = """
     HelpScreen > .box {
-        width: 72;
+        width: 96;
     }
     HelpScreen Static {
         width: 100%;

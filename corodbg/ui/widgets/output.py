@@ -3,20 +3,29 @@
 Chunks arrive as the program writes them (``"in outer"`` then ``"\\n"``), so the
 pane keeps an unfinished line per stream and writes whole lines, many at a time,
 into a RichLog with ``max_lines``. ANSI escapes go through ``Text.from_ansi`` so
-colours show and nothing can move the terminal's cursor.
+colours show and nothing can move the terminal's cursor; a very long line is
+cut for display.
+
+The pane shows paths short (relative, ``<stdlib>/``) like every other pane,
+and only the newest lines; the whole output, exactly as received, is spooled
+to a temporary file, which ``save`` copies out (the ``o`` key).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sysconfig
-from typing import Dict, Iterable, List, Optional, Tuple
+import tempfile
+from typing import IO, Dict, Iterable, List, Optional, Tuple
 
 from rich.text import Text
 from textual.widgets import RichLog
 
 _STREAM_STYLES = {"stdout": "", "stderr": "#ff8787", "agent": "magenta"}
 MAX_LINES = 5000
+#: Longer lines are cut for display (the spool keeps them whole).
+MAX_LINE_LENGTH = 2000
 
 
 class OutputPane(RichLog):
@@ -36,6 +45,7 @@ class OutputPane(RichLog):
         self._partial: Dict[str, str] = {}
         self._empty = True
         self._shorten: List[Tuple[str, str]] = []
+        self._spool: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")
 
     def on_mount(self) -> None:
         self.border_title = "Output"
@@ -55,12 +65,26 @@ class OutputPane(RichLog):
 
     def reset(self) -> None:
         self._partial.clear()
+        self._spool.close()
+        self._spool = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")
         self._show_empty()
+
+    def save(self, path: str) -> int:
+        """Write the program's whole output so far (stdout and stderr as they came) to ``path``."""
+        self._spool.flush()
+        self._spool.seek(0)
+        with open(path, "w", encoding="utf-8") as target:
+            shutil.copyfileobj(self._spool, target)
+            size = target.tell()
+        self._spool.seek(0, os.SEEK_END)
+        return size
 
     def add_chunks(self, chunks: Iterable[Tuple[str, str]]) -> None:
         """Append ``(stream, data)`` chunks; complete lines are written in one go."""
         lines: List[Text] = []
         for stream, data in chunks:
+            if stream != "agent":
+                self._spool.write(data)
             pending = self._partial.pop(stream, "") + data
             *complete, rest = pending.split("\n")
             lines.extend(self._line(stream, line) for line in complete)
@@ -75,6 +99,8 @@ class OutputPane(RichLog):
         self._write_lines(lines)
 
     def _line(self, stream: str, line: str) -> Text:
+        if len(line) > MAX_LINE_LENGTH:
+            line = line[:MAX_LINE_LENGTH] + f"… ({len(line) - MAX_LINE_LENGTH:,} more characters)"
         for prefix, short in self._shorten:
             if prefix in line:
                 line = line.replace(prefix, short)
