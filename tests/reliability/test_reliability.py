@@ -80,3 +80,52 @@ def test_misbehaving_reprs_become_placeholders_within_bounds(tmp_path: Path) -> 
     assert len(local_vars["huge"]) <= 120 and local_vars["huge"].endswith("...")
     assert local_vars["fine"] == "[1, 2, 3]"
     assert elapsed < 10  # one slow repr is cut at its budget (0.2 s), not waited for (5 s)
+
+
+UI_STAND_IN = """
+import asyncio, sys
+from corodbg.agent.runner import Target
+from corodbg.session import Session
+
+async def main():
+    session = Session(Target("grandchild.py"))
+    await session.start()
+    print("agent", session.process.pid, flush=True)
+    await session.wait_for("pause")
+    await session.command("continue")
+    while True:
+        event = await session.next_event()
+        if event["event"] == "output" and "grandchild" in event["data"]:
+            print(event["data"].strip(), flush=True)
+            await asyncio.sleep(3600)
+
+asyncio.run(main())
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[1][0] != "Z"  # a zombie is gone for our purpose
+    except OSError:
+        return False
+
+
+def test_a_killed_ui_leaves_no_agent_and_no_grandchild() -> None:
+    """The agent runs in its own process group and ends it all when its parent's pipe closes."""
+    parent = subprocess.Popen([sys.executable, "-c", UI_STAND_IN], cwd=PROGRAMS, env=corodbg_env(),
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        pids = {}
+        for _ in range(2):
+            name, pid = parent.stdout.readline().split()
+            pids[name] = int(pid)
+        assert _alive(pids["agent"]) and _alive(pids["grandchild"])
+        parent.kill()  # SIGKILL: no cleanup of its own runs
+        parent.wait()
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and (_alive(pids["agent"]) or _alive(pids["grandchild"])):
+            time.sleep(0.05)
+        assert not _alive(pids["agent"]) and not _alive(pids["grandchild"])
+    finally:
+        parent.kill()

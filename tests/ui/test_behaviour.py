@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 from ui_helpers import make_app, output_text, press_and_settle, run_async, settle
 
@@ -115,10 +116,19 @@ async def test_pause_interrupts_continue():
                 break
             await pilot.pause(0.01)
         assert app.state.status_text() == "running"
+        started = time.monotonic()
         await pilot.press("p")
         await settle(pilot)
+        assert time.monotonic() - started < 1.0  # inside a step that never returns
         assert app.state.status_text() == "paused (pause)"
-        await press_and_settle(pilot, "q")
+        assert app.state.location["file"].endswith("spin.py")  # and it shows where
+        process = app.session.process
+        await pilot.press("c")  # running again: no pause will come
+        await pilot.pause(0.2)
+        started = time.monotonic()
+        await pilot.press("q")  # quits a running CPU loop within a second too
+        await asyncio.wait_for(process.wait(), 1.0)
+        assert time.monotonic() - started < 1.0
 
 
 @run_async
