@@ -167,12 +167,12 @@ def test_a_refused_command_leaves_the_session_paused() -> None:
 def test_expand_lists_a_locals_children_one_level_at_a_time() -> None:
     """The Frame pane's tree: which locals expand, and their children by path."""
     async def scenario() -> Dict[str, Any]:
-        session = Session(Target("nested_locals.py"), cwd=str(PROGRAMS))
+        session = Session(Target("nested.py"), cwd=str(ROOT / "tests" / "ui" / "programs"))  # shared with the UI
         await session.start()
         answers: Dict[str, Any] = {}
         try:
             await session.wait_for("pause")
-            await session.command("break nested_locals.py:22")
+            await session.command("break nested.py:22")
             await session.wait_for("reply")
             await session.command("continue")
             pause = await session.wait_for("pause")
