@@ -16,6 +16,12 @@ from ui_helpers import make_app, press_and_settle
 SIZE = (110, 32)
 
 
+#: 3.10 has no co_qualname: library frames are named without their class there ("acquire", not
+#: "Lock.acquire"), and asyncio.coroutine still exists, so these two screens differ on 3.10.
+NEEDS_QUALNAMES = pytest.mark.skipif(sys.version_info < (3, 11), reason="3.10 names frames without "
+                                     "their class (no co_qualname); the snapshot was made on 3.11")
+
+
 def snap(snap_compare, program: str, *keys: str, size=SIZE) -> bool:
     async def run_before(pilot) -> None:
         await press_and_settle(pilot, *keys)
@@ -32,6 +38,7 @@ def test_chain_after_four_steps(snap_compare):
     assert snap(snap_compare, "chain.py", "s", "s", "s", "s")
 
 
+@NEEDS_QUALNAMES
 def test_generator_mid_chain(snap_compare):
     assert snap(snap_compare, "generator.py", "s", "s", "s", "s")
 
@@ -91,6 +98,7 @@ def test_breakpoint_pause(snap_compare):
     assert snap(snap_compare, "race.py", *to_source_line(11), "b", "c")
 
 
+@NEEDS_QUALNAMES
 def test_deadlock_pause(snap_compare):
     """Both tasks wait on the lock the other holds: reason deadlock, who waits on what."""
     assert snap(snap_compare, "deadlock.py", "c")
