@@ -240,6 +240,8 @@ class ChannelFrontend:
     """The debugger's frontend in the child: pauses go up the pipe, commands come down."""
 
     wants_pauses = True
+    #: After ``!STMT`` the pause is sent again (``"refresh": true``) so the panes show the change.
+    shows_refreshes = True
 
     def __init__(self, channel: Channel) -> None:
         self.channel = channel

@@ -365,13 +365,17 @@ class Debugger:
         if self.monitor is not None:
             self.monitor.muted = True
         self.stop_frames, self.return_frames = [], []
-        try:
-            event = self.pause_event(reason, loop, frame=frame, task=task, message=message, location=location)
+        def describe() -> PauseEvent:
+            built = self.pause_event(reason, loop, frame=frame, task=task, message=message, location=location)
             if exception is not None:
-                event["exception"] = exception  # type: ignore[typeddict-unknown-key]
+                built["exception"] = exception  # type: ignore[typeddict-unknown-key]
             if exit_code is not None:
-                event["exit_code"] = exit_code  # type: ignore[typeddict-unknown-key]
-            event["breakpoints"] = [b.as_dict() for b in self.breakpoints.items]  # type: ignore[typeddict-unknown-key]
+                built["exit_code"] = exit_code  # type: ignore[typeddict-unknown-key]
+            built["breakpoints"] = [b.as_dict() for b in self.breakpoints.items]  # type: ignore[typeddict-unknown-key]
+            return built
+
+        try:
+            event = describe()
             context = PauseContext(reason, loop, frame, eval_frame or frame or self._frame_of_task(task),
                                    resume_frame or frame, task)
             while True:
@@ -385,6 +389,9 @@ class Debugger:
                     break
                 event["breakpoints"] = [b.as_dict() for b in self.breakpoints.items]  # type: ignore[typeddict-unknown-key]
                 self.frontend.reply(command, reply, True)
+                if command.get("cmd") == "exec" and getattr(self.frontend, "shows_refreshes", False):
+                    # ``!x = 1`` may change any task's variables: the UI gets the pause again, redescribed.
+                    event = {**describe(), "refresh": True}  # type: ignore[assignment]
         finally:
             self.tracer.muted = False
             if self.monitor is not None:

@@ -206,6 +206,13 @@ class CorodbgApp(PauseTools, App[int]):
                 stream, data = event.get("stream", "stdout"), event.get("data", "")
                 self._pending_output.append((stream, data))
                 self._pending_log.extend(self.log_feed.for_output(stream, data))
+            elif kind == "pause" and event.get("refresh"):  # the same pause, after !STMT changed a variable
+                selected = self.state.selected
+                self.state.apply_pause(event)
+                if selected is not None and self.state.task_named(selected.task) is not None:
+                    self.state.selected = selected
+                self._state_dirty = True
+                stopped = True
             elif kind == "pause":
                 self.state.apply_pause(event)
                 self._pending_log.extend(self.log_feed.for_pause(event, self.state))

@@ -161,6 +161,12 @@ async def test_evaluate_runs_in_the_selected_frame_and_reports_errors():
         await press_and_settle(pilot)
         await pilot.press(*"!value = 41", "enter")
         await press_and_settle(pilot)
+        for _ in range(200):  # the pause comes again, redescribed: the Frame pane shows the change
+            if app.state.selected_frame()["locals"]["value"] == "41":
+                break
+            await pilot.pause(0.01)
+        assert app.state.selected_frame()["locals"]["value"] == "41"
+        assert app.state.selected.task == "Task-2"
         await pilot.press(*"value + 1", "enter")
         await press_and_settle(pilot)
         await pilot.press(*"missing", "enter")
