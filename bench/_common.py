@@ -82,10 +82,10 @@ def use_bytecode_cache() -> None:
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
-def time_once(argv: Sequence[str], cwd: Path) -> float:
-    """Wall time of one run; a failing run ends the benchmark with its stderr."""
+def time_once(argv: Sequence[str], cwd: Path, stdin: bytes = b"") -> float:
+    """Wall time of one run (``stdin`` its input); a failing run ends the benchmark with its stderr."""
     started = time.perf_counter()
-    result = subprocess.run(argv, cwd=cwd, env=env(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+    result = subprocess.run(argv, cwd=cwd, env=env(), input=stdin, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
@@ -93,14 +93,16 @@ def time_once(argv: Sequence[str], cwd: Path) -> float:
     return elapsed
 
 
-def compare(commands: Dict[str, List[str]], cwd: Path, rounds: int = 5) -> Dict[str, float]:
-    """Median wall time of each command, alternating them for ``rounds`` rounds."""
+def compare(commands: Dict[str, List[str]], cwd: Path, rounds: int = 5,
+            stdin: Optional[Dict[str, bytes]] = None) -> Dict[str, float]:
+    """Median wall time of each command (fed ``stdin[name]``), alternating them for ``rounds`` rounds."""
+    inputs = stdin or {}
     times: Dict[str, List[float]] = {name: [] for name in commands}
     for name, argv in commands.items():  # warm the caches once
-        time_once(argv, cwd)
+        time_once(argv, cwd, inputs.get(name, b""))
     for _ in range(rounds):
         for name, argv in commands.items():
-            times[name].append(time_once(argv, cwd))
+            times[name].append(time_once(argv, cwd, inputs.get(name, b"")))
     return {name: statistics.median(values) for name, values in times.items()}
 
 

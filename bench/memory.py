@@ -22,10 +22,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import corodbg
 from _common import env, header, report, use_bytecode_cache
 
-REPO_ROOT = Path(corodbg.__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[1]
 PROGRAM = "bench/many_tasks.py"
 GOAL_MB = 300.0
 

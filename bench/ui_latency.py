@@ -18,11 +18,10 @@ import os
 import statistics
 from pathlib import Path
 
-import corodbg
 from _common import header, report, use_bytecode_cache
 from _ui import close_app, open_app, press
 
-REPO_ROOT = Path(corodbg.__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 async def chain(presses: int) -> None:

@@ -6,13 +6,12 @@ import asyncio
 import functools
 from pathlib import Path
 
-import corodbg
 from corodbg.agent.runner import Target
 from corodbg.ui.app import CorodbgApp
 from corodbg.ui.widgets.output import OutputPane
 
-#: The repository whose engine runs the programs; programs are given relative to it.
-REPO_ROOT = Path(corodbg.__file__).parent.parent
+#: This checkout; the programs are given relative to it (corodbg itself may be installed elsewhere).
+REPO_ROOT = Path(__file__).resolve().parents[2]
 PROGRAMS = "tests/ui/programs"
 
 #: Keys that send a command to the program (the app counts those).
