@@ -17,6 +17,7 @@ Standard library only: this module runs inside the debuggee.
 from __future__ import annotations
 
 import asyncio
+import asyncio.unix_events
 import collections.abc
 import functools
 import inspect
@@ -27,8 +28,13 @@ from typing import Any, Callable
 from corodbg.agent.loop import StepLoop
 
 
-class StepLoopPolicy(asyncio.DefaultEventLoopPolicy):  # type: ignore[misc,valid-type]
-    """The default policy, making step loops."""
+class StepLoopPolicy(asyncio.unix_events._UnixDefaultEventLoopPolicy):  # type: ignore[misc,name-defined]
+    """The default policy, making step loops.
+
+    Named by its module-private name, the same on 3.10-3.15: the public
+    ``asyncio.DefaultEventLoopPolicy`` warns on 3.14+ (deprecated), and that
+    warning would be corodbg's, not the program's.
+    """
 
     _loop_factory = StepLoop
 

@@ -161,3 +161,15 @@ def test_generator_sample_runs_on_311_and_later() -> None:
     assert result.returncode == 0
     assert result.stdout == CHAIN_OUTPUT
     assert b"Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("name", ["gather.py", "taskgroup.py"])
+def test_corodbg_gives_no_warning_of_its_own(name: str) -> None:
+    """With warnings as errors, a program runs as under python: corodbg itself uses nothing
+    deprecated (3.14 deprecates the policy system, which corodbg installs its loop through)."""
+    program = PROGRAMS_DIR / name
+    if required_version(program) and sys.version_info < required_version(program):  # type: ignore[operator]
+        pytest.skip("needs a newer Python")
+    expected = run([sys.executable, "-W", "error", program.name], program.parent)
+    actual = run([sys.executable, "-W", "error", "-m", "corodbg", "--headless", program.name], program.parent)
+    assert_same(expected, actual)
