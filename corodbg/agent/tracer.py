@@ -31,6 +31,9 @@ class LineTracer:
         self.all_user_code = False
         self.muted = False  # set while the debugger itself runs code (a pause)
         self.last_line: Any = None  # (frame id, code, line) of the last line event, for LineHooks
+        #: (frame id, line) of the last 'exception' event: on 3.13+ the line where an exception
+        #: is thrown into a suspended frame gets a second 'line' event, which is no new line.
+        self._exception_at: Any = None
 
     def start(self, frame: Optional[types.FrameType], *, all_user_code: bool) -> None:
         """Trace new frames, and the frames already on the stack from ``frame`` down."""
@@ -67,8 +70,15 @@ class LineTracer:
     def _trace_local(self, frame: types.FrameType, event: str, arg: Any) -> Optional[Callable]:
         if self.active and not self.muted:
             if event == "line":
+                if self._exception_at is not None:
+                    repeated = self._exception_at == (id(frame), frame.f_lineno)
+                    self._exception_at = None
+                    if repeated:
+                        return self._trace_local
                 self.last_line = (id(frame), frame.f_code, frame.f_lineno)
                 self.on_line(frame)
+            elif event == "exception":
+                self._exception_at = (id(frame), frame.f_lineno)
             elif event == "return":
                 self.on_return(frame)
         return self._trace_local

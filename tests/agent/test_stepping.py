@@ -145,3 +145,11 @@ def test_a_breakpoint_on_a_line_without_code_moves_to_the_next_line_with_code() 
     assert replies(events)[0].endswith("race.py:8")  # line 7 is `global counter`: no instruction
     pause = [e for e in events if e["event"] == "pause"][1]
     assert (pause["reason"], pause["location"]["line"]) == ("breakpoint", 8)
+
+
+def test_next_over_a_wait_for_that_times_out_lands_on_the_except_line() -> None:
+    """3.13+ repeats the line where an exception is thrown into a suspended frame: one stop, not two."""
+    done, events = debug("wait_for_timeout.py", "tbreak wait_for_timeout.py:10", "continue", "next", "next")
+    assert stops(events)[1:4] == [("breakpoint", "main:10", "Task-1"), ("next", "main:11", "Task-1"),
+                                  ("next", "main:12", "Task-1")]
+    assert done.stdout == "timed out\nafter\n"
