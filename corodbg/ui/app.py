@@ -22,7 +22,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import Footer
 
 from corodbg.agent.protocol import CommandError, parse_command
 from corodbg.agent.runner import Target
@@ -33,6 +32,7 @@ from corodbg.ui.tools import PauseTools, restore_command
 from corodbg.ui.state import CRASHED, FINISHED, PAUSED, PauseState
 from corodbg.ui.widgets.coroutines import CoroutinesPane
 from corodbg.ui.widgets.frame import FramePane
+from corodbg.ui.widgets.key_bar import KeyBar
 from corodbg.ui.widgets.output import OutputPane
 from corodbg.ui.widgets.ready_queue import ReadyQueuePane
 from corodbg.ui.widgets.source import SourcePane
@@ -58,6 +58,7 @@ KEYS: List[Tuple[str, str, str]] = [
     ("e", "Evaluate", "an expression (or !statement) in the selected frame"),
     ("o", "Save output", "write the program's whole output so far to corodbg-output.txt"),
     ("r", "Restart", "end this run and start the program again"),
+    ("z", "Zoom", "make the focused pane fill the screen; z or escape restores the layout"),
     ("tab / shift+tab", "Panes", "move between panes; arrows and mouse inside a pane"),
     ("ctrl+p", "Palette", "the command palette: every action by name"),
     ("?", "Help", "this screen"),
@@ -78,6 +79,8 @@ class CorodbgApp(PauseTools, App[int]):
     """One debugging session on screen."""
 
     CSS_PATH = "app.tcss"
+    #: Below 110 columns the footer keeps only the main keys (see KeyBar).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     TITLE = "corodbg"
     ENABLE_COMMAND_PALETTE = True
 
@@ -94,6 +97,7 @@ class CorodbgApp(PauseTools, App[int]):
         Binding("e", "evaluate", "Eval"),
         Binding("o", "save_output", "Save output", show=False),
         Binding("r", "restart", "Restart"),
+        Binding("z", "zoom", "Zoom"),
         Binding("tab", "focus_next", "Next pane", show=False),
         Binding("shift+tab", "focus_previous", "Previous pane", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -131,13 +135,12 @@ class CorodbgApp(PauseTools, App[int]):
             with Vertical(id="left"):
                 yield ReadyQueuePane(id="ready")
                 yield CoroutinesPane(id="coroutines")
-            with Vertical(id="right"):
-                yield SourcePane(id="source")
                 yield FramePane(id="frame")
+            yield SourcePane(id="source")
         with Horizontal(id="bottom"):
             yield OutputPane(id="output")
             yield StepLogPane(id="log")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar(compact=True, show_command_palette=False)
 
     async def on_mount(self) -> None:
         self.query_one(OutputPane).set_cwd(self.cwd)
@@ -358,6 +361,13 @@ class CorodbgApp(PauseTools, App[int]):
         await self._start_session()
         self._show_state()
 
+    def action_zoom(self) -> None:
+        """Maximise the focused pane, or restore the layout when one is maximised."""
+        if self.screen.maximized is not None:
+            self.screen.minimize()
+        else:
+            self.screen.action_maximize()
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(KEYS))
@@ -370,7 +380,7 @@ class CorodbgApp(PauseTools, App[int]):
         yield from super().get_system_commands(screen)
         for key, action, text in KEYS:
             name = _ACTION_NAMES.get(action, action.lower())
-            if name in _DEBUGGER_ACTIONS or name in ("help", "save_output"):
+            if name in _DEBUGGER_ACTIONS or name in ("help", "save_output", "zoom"):
                 yield SystemCommand(f"{action} ({key})", text, lambda name=name: self.call_later(
                     self.run_action, name))
 

@@ -139,7 +139,7 @@ async def test_never_retrieved_and_never_awaited_are_named_in_the_log():
         assert app.state.reason == "exception"  # the task's exception, at its raise site
         await press_and_settle(pilot, "c")
         assert app.state.status_text() == "finished (exit 0)"
-        log = "\n".join(strip.text for strip in app.query_one(StepLogPane).lines)
+        log = app.query_one(StepLogPane).text
         assert "⚠ Task-2 fail(): its exception was never retrieved (traceback in Output)" in log
         assert "⚠ coroutine helper() was never awaited" in log
         assert "Task exception was never retrieved" in output_text(app)

@@ -37,7 +37,7 @@ def stop(app) -> tuple:
 
 
 def log_text(app) -> str:
-    return "\n".join(strip.text for strip in app.query_one(StepLogPane).lines)
+    return app.query_one(StepLogPane).text
 
 
 def lines_with_breakpoints(app) -> list:

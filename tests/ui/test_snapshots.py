@@ -90,7 +90,7 @@ def test_layout_80x24(snap_compare):
 
 #: Focus Source and walk its cursor down to line N of the program.
 def to_source_line(line: int):
-    return ("tab", "tab", "home", *["down"] * (line - 1))
+    return ("tab", "tab", "tab", "home", *["down"] * (line - 1))
 
 
 def test_breakpoint_pause(snap_compare):
@@ -118,4 +118,4 @@ def test_evaluate_console(snap_compare):
 
 def test_frame_tree_expanded(snap_compare):
     """At a breakpoint, a dict local opened in the Frame pane, and a list inside it."""
-    assert snap(snap_compare, "nested.py", *to_source_line(22), "b", "c", "tab", "enter", "down", "down", "enter")  # config, then its points
+    assert snap(snap_compare, "nested.py", *to_source_line(22), "b", "c", "shift+tab", "enter", "down", "down", "enter")  # Frame: config, then its points

@@ -117,7 +117,10 @@ class LineList(ScrollView, can_focus=True):
         if band is not None:
             line.stylize(band)
         strip = Strip(list(line.render(self.app.console))).apply_style(base)
-        strip = strip.crop(scroll_x, scroll_x + width)
+        cut = strip.cell_length > scroll_x + width
+        strip = strip.crop(scroll_x, scroll_x + width - (1 if cut else 0))
+        if cut:  # a cut row says so: the rest may change its meaning
+            strip = Strip([*strip, Segment("…", base + Style(dim=True) + band if band else base + Style(dim=True))])
         return strip.extend_cell_length(width, base + band if band is not None else base)
 
     # -- keys and mouse ------------------------------------------------------------

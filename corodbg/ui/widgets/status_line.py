@@ -29,4 +29,6 @@ class StatusLine(Static):
             text.append(f" · step {state.step} · t={state.time:.3f}s")
         if state.message and state.status == PAUSED:
             text.append(f" · {state.message}", "dim")
+        text.no_wrap = True
+        text.overflow = "ellipsis"  # a cut header says so ("breakpoint 1 (break…")
         self.update(text)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, Optional
+from collections import deque
+from typing import Any, Deque, Dict, Iterable, Optional
 
 from rich.text import Text
 from textual.widgets import RichLog
@@ -17,19 +18,27 @@ class StepLogPane(RichLog):
     StepLogPane {
         background: $surface;
         scrollbar-size-vertical: 1;
-        overflow: auto auto;
+        overflow-x: hidden;
     }
     """
 
     def __init__(self, *, id: Optional[str] = None, max_lines: int = 5000) -> None:
-        super().__init__(id=id, max_lines=max_lines, wrap=False, markup=False, highlight=False)
+        # Wrapped: a Log line cut at the pane's edge can change its meaning ("to line 2" for 28).
+        super().__init__(id=id, max_lines=max_lines, wrap=True, markup=False, highlight=False, min_width=20)
         self._last_step = -1
+        #: Each entry's whole line, as written (the pane shows them wrapped to its width).
+        self.entries: Deque[str] = deque(maxlen=max_lines)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.entries)
 
     def on_mount(self) -> None:
         self.border_title = "Log"
 
     def reset(self) -> None:
         self.clear()
+        self.entries.clear()
         self._last_step = -1
 
     def add_entries(self, entries: Iterable[Dict[str, Any]]) -> None:
@@ -55,5 +64,6 @@ class StepLogPane(RichLog):
             if details:
                 line.append(f"  {details}", "dim")
             lines.append(line)
+            self.entries.append(line.plain)
         if lines:
             self.write(Text("\n").join(lines), scroll_end=True)
