@@ -27,7 +27,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Protocol, Tuple
 
-from corodbg.agent import introspect, values
+from corodbg.agent import introspect, values, wake
 from corodbg.agent.breakpoints import BreakpointError, BreakpointTable, parse_breakpoint_spec
 from corodbg.agent.evaluate import evaluate, execute
 from corodbg.agent.linehooks import LineHooks
@@ -604,7 +604,7 @@ class Debugger:
 
     def _begin_log_entry(self, loop: StepLoop, index: int) -> None:
         handle = loop._ready[index]
-        item = introspect.describe_handle(handle, index + 1)
+        item = wake.describe_handle(handle, index + 1)
         frame = self._frame_of_task(introspect.task_of_callback(handle._callback))
         from_line = frame.f_lineno if frame is not None else None
         self.pending_handle = handle

@@ -118,9 +118,9 @@ def call_description(frame: types.FrameType) -> str:
     except Exception:
         values = {}
     for name in names:
-        if name in ("self", "cls") or name not in values or values[name] is None:
+        if name in ("self", "cls", "loop") or name not in values or values[name] is None:
             continue
-        text = safe_repr(values[name])
+        text = argument_text(values[name])
         shown.append(text if len(text) <= _SHORT else text[: _SHORT - 3] + "...")
         if len(shown) == 2:
             break
@@ -128,6 +128,16 @@ def call_description(frame: types.FrameType) -> str:
     if "." not in name and code.co_argcount and code.co_varnames[0] == "self" and "self" in values:
         name = f"{type(values['self']).__name__}.{name}"  # 3.10 has no co_qualname
     return f"{name}({', '.join(shown)})"
+
+
+def argument_text(value: Any) -> str:
+    """An argument as a call shows it: a task by its name (``Task-3``), anything else as a safe repr."""
+    if isinstance(value, asyncio.Task):
+        try:
+            return value.get_name()
+        except Exception:
+            pass
+    return safe_repr(value)
 
 
 def coroutine_label(coro: Any) -> str:
@@ -251,44 +261,6 @@ def handle_owner(handle: asyncio.Handle) -> Optional[asyncio.Task]:
         waiters = _waiting_tasks(handle._args[0])
         task = waiters[0] if waiters else None
     return task
-
-
-def describe_handle(handle: asyncio.Handle, index: int) -> ReadyItem:
-    """One ready handle as a ReadyItem, with a line a person can read."""
-    callback = handle._callback
-    args = handle._args or ()
-    name = _callback_name(handle)
-    task = task_of_callback(callback)
-    item: ReadyItem = {
-        "index": index, "kind": "callback", "action": "callback", "task": None,
-        "coroutine": None, "description": "", "housekeeping": is_housekeeping(handle),
-    }
-    if task is not None:
-        coro = task.get_coro()
-        label = task_label(task)
-        action = task_action(handle, task)
-        if action == "wakeup":
-            description = f"wake {label}: {awaiting_description(await_chain(coro)) or 'future'} done"
-        elif action == "cancel":
-            description = f"{label}: throw CancelledError"
-        else:
-            description = f"{label}: {action}"  # start, resume
-        item.update(kind="task", task=task.get_name(), coroutine=coroutine_label(coro), action=action,
-                    description=description)
-        return item
-    if name == "_set_result_unless_cancelled" and args:
-        waiters = _waiting_tasks(args[0])
-        who = ", ".join(task_label(t) for t in waiters) or "nobody"
-        item.update(action="timer", description=f"timer: sleep done, wakes {who}",
-                    task=waiters[0].get_name() if waiters else None)
-        return item
-    if name == "_run_until_complete_cb":
-        item.update(action="housekeeping", description="stop the loop: run_until_complete's future is done")
-        return item
-    qual = getattr(callback, "__qualname__", name)
-    shown = ", ".join(safe_repr(a)[:_SHORT] for a in args[:2])
-    item["description"] = f"{qual}({shown})"
-    return item
 
 
 def task_outcome(task: asyncio.Task) -> Tuple[Optional[str], Optional[str], str]:

@@ -49,6 +49,8 @@ class ReadyItem(TypedDict):
     coroutine: Optional[str]
     description: str      # one human line
     housekeeping: bool    # asyncio's own bookkeeping, run without pausing
+    internal: bool        # asyncio's machinery (described by its effect), not a user task's step
+    raw: str              # the callback as asyncio names it
 
 
 class TaskInfo(TypedDict):

@@ -23,7 +23,7 @@ import itertools
 import types
 from typing import Any, Dict, List, Optional, Set, Tuple
 
-from corodbg.agent import introspect
+from corodbg.agent import introspect, wake
 from corodbg.agent.protocol import ReadyItem, TaskInfo
 from corodbg.agent.saferepr import PLAIN_TYPES
 from corodbg.agent.usercode import is_user_file
@@ -110,7 +110,7 @@ class ReadyItemCache:
                 continue
             entry = known.get(id(handle))
             if entry is None or entry[0] is not handle:
-                entry = (handle, introspect.describe_handle(handle, 0))
+                entry = (handle, wake.describe_handle(handle, 0))
             fresh[id(handle)] = entry
             items.append({**entry[1], "index": position + 1})  # type: ignore[typeddict-item]
         self._known = fresh
