@@ -48,7 +48,9 @@ def run_target(target: Target) -> Outcome:
     """Run the program to its end; print what ``python`` would print for how it ended."""
     sys.argv = [target.path_or_module, *target.args]
     path = os.path.abspath(target.path_or_module)
-    sys.path[0] = os.getcwd() if target.is_module else os.path.dirname(path)
+    # python puts the script's real folder first (symlinks resolved: ~/bin/tool -> src/tool/main.py
+    # imports from src/tool), while __file__ keeps the path as given.
+    sys.path[0] = os.getcwd() if target.is_module else os.path.dirname(os.path.realpath(path))
     try:
         if target.is_module:
             runpy.run_module(target.path_or_module, run_name="__main__", alter_sys=True)
@@ -98,6 +100,12 @@ def print_traceback(error: BaseException) -> None:
     """Print ``error`` through ``sys.excepthook`` with corodbg's and runpy's frames removed."""
     tb = user_traceback(error.__traceback__)
     error.__traceback__ = tb  # the default hook prints the exception's own traceback, not the argument
+    # As python's PyErr_Print: the exception stays reachable until the interpreter shuts
+    # down, so what it holds (an unawaited coroutine in a frame's locals) is freed then,
+    # and its warnings say "sys:1" as python's do, not a line of corodbg's.
+    sys.last_type, sys.last_value, sys.last_traceback = type(error), error, tb
+    if sys.version_info >= (3, 12):
+        sys.last_exc = error  # type: ignore[attr-defined]
     sys.excepthook(type(error), error, tb)
 
 

@@ -108,3 +108,15 @@ def test_script_arguments_are_passed_through(tmp_path: Path) -> None:
     (tmp_path / "args.py").write_text("import sys\nprint(sys.argv[1:])\n")
     result = corodbg(["--headless", "args.py", "-c", "step", "--headless"], tmp_path)
     assert (result.stdout, result.returncode) == (b"['-c', 'step', '--headless']\n", 0)
+
+
+def test_a_script_run_through_a_symlink_imports_its_siblings(tmp_path: Path) -> None:
+    """python puts the script's resolved folder on sys.path[0] (~/bin/tool -> src/tool/main.py)."""
+    source = tmp_path / "src" / "tool"
+    source.mkdir(parents=True)
+    (source / "main.py").write_text("import helper\nprint(helper.WHERE, __file__.endswith('bin/tool'))\n")
+    (source / "helper.py").write_text("WHERE = 'sibling'\n")
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "tool").symlink_to(source / "main.py")
+    result = corodbg(["--headless", "bin/tool"], tmp_path)
+    assert (result.stdout, result.stderr, result.returncode) == (b"sibling True\n", b"", 0)
