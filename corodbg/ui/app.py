@@ -346,7 +346,9 @@ class CorodbgApp(PauseTools, App[int]):
         try:
             size = self.query_one(OutputPane).save(path)
         except OSError as error:
-            self.notify(f"cannot save the output: {error}", severity="error")
+            reason = (f"{os.path.basename(path)} is a symbolic link; corodbg does not write through links"
+                      if os.path.islink(path) else str(error))
+            self.notify(f"cannot save the output: {reason}", severity="error")
             return
         self.notify(f"the program's output ({size:,} characters) is in {os.path.relpath(path)}", timeout=4)
 

@@ -73,7 +73,11 @@ class OutputPane(RichLog):
         """Write the program's whole output so far (stdout and stderr as they came) to ``path``."""
         self._spool.flush()
         self._spool.seek(0)
-        with open(path, "w", encoding="utf-8") as target:
+        # Never through a symbolic link: a planted ``corodbg-output.txt -> ~/.bashrc`` must not
+        # overwrite its target (ELOOP, reported by the caller as a notification).
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0),
+                     0o644)
+        with open(fd, "w", encoding="utf-8") as target:
             shutil.copyfileobj(self._spool, target)
             size = target.tell()
         self._spool.seek(0, os.SEEK_END)
