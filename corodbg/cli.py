@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import List, Optional, Sequence
 
 from corodbg import __version__
+from corodbg.agent.channel import fd_identity
 from corodbg.agent.runner import Target
 
 USAGE = """\
@@ -141,12 +142,17 @@ def run_headless(options: Options) -> int:
     from corodbg.agent.main import run_headless as run
 
     trace = open(options.trace, "w", encoding="utf-8") if options.trace else None
+    identity = fd_identity(trace.fileno()) if trace is not None else None
     try:
         return run(options.target, options.commands, trace, virtual_time=not options.real_time,
                    strict=options.strict)
     finally:
-        if trace is not None:
-            trace.close()
+        # Only if the fd is still the trace: the program may have closed it and reused the number.
+        if trace is not None and fd_identity(trace.fileno()) == identity:
+            try:
+                trace.close()
+            except OSError:
+                pass
 
 
 def run_ui(options: Options) -> int:

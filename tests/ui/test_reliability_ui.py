@@ -78,3 +78,13 @@ async def test_saving_the_output_never_follows_a_planted_symlink():
         assert any("symbolic link" in note for note in notes), notes
     finally:
         link.unlink(missing_ok=True)
+
+
+@run_async
+async def test_carriage_returns_show_the_last_state_and_ctrl_c_is_killed_by_sigint():
+    app = make_app("progress_and_interrupt.py")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await press_and_settle(pilot, "c", "c")
+        assert "progress 100% ##########" in output_text(app).splitlines()
+        assert "progress  99%" not in output_text(app)
+        assert app.state.status_text() == "killed by SIGINT"

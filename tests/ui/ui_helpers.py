@@ -6,13 +6,13 @@ import asyncio
 import functools
 from pathlib import Path
 
-import corodbg
 from corodbg.agent.runner import Target
 from corodbg.ui.app import CorodbgApp
 from corodbg.ui.widgets.output import OutputPane
 
-#: The repository whose engine runs the programs; programs are given relative to it.
-REPO_ROOT = Path(corodbg.__file__).parent.parent
+#: The repository holding the test programs; programs are given relative to it. (Not corodbg's
+#: own folder: the engine under test may be an installation, as a user's is.)
+REPO_ROOT = Path(__file__).resolve().parents[2]
 PROGRAMS = "tests/ui/programs"
 
 #: Keys that send a command to the program (the app counts those).
