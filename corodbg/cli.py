@@ -11,13 +11,13 @@ so ``--headless`` starts as fast as the standard library allows.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence
 
 from corodbg import __version__
+from corodbg.agent.channel import fd_identity
 from corodbg.agent.runner import Target
 
 USAGE = """\
@@ -35,6 +35,9 @@ options:
                    send [N], step, continue, quit
   --trace FILE     write each pause as a JSON line to FILE (docs/trace-format.md)
   --real-time      use the monotonic clock instead of the virtual one
+  --strict         no compatibility shims: asyncio.coroutine (removed in 3.11)
+                   and get_event_loop() creating a loop (removed in 3.14)
+                   behave as in this python (docs/engine.md)
   --stdin FILE     the program's stdin in the UI (default: the null device)
   --version        print the version and exit
   -h, --help       show this help and exit
@@ -53,19 +56,20 @@ class Options:
     trace: Optional[str] = None
     real_time: bool = False
     stdin: Optional[str] = None
+    strict: bool = False
 
 
 def parse_args(argv: Sequence[str]) -> Options:
     """Parse corodbg's options up to the program to debug; the rest is the program's."""
     args = list(argv)
-    headless = real_time = options_ended = False
+    headless = real_time = strict = options_ended = False
     commands: List[str] = []
     trace = stdin = None
     while args:
         word = args.pop(0)
         if options_ended or word == "-" or not word.startswith("-"):
             check_script(word)
-            return Options(Target(word, args), headless, commands, trace, real_time, stdin)
+            return Options(Target(word, args), headless, commands, trace, real_time, stdin, strict)
         if word in ("-h", "--help"):
             sys.stdout.write(USAGE)
             raise SystemExit(0)
@@ -78,6 +82,8 @@ def parse_args(argv: Sequence[str]) -> Options:
             headless = True
         elif word == "--real-time":
             real_time = True
+        elif word == "--strict":
+            strict = True
         elif word in ("-c", "--trace", "--stdin") or word.startswith(("--trace=", "--stdin=")):
             name, _, value = word.partition("=")
             if not value:
@@ -94,8 +100,8 @@ def parse_args(argv: Sequence[str]) -> Options:
             module = word[2:] or (args.pop(0) if args else "")
             if not module:
                 raise UsageError("option -m needs a module name")
-            check_module(module)
-            return Options(Target(module, args, is_module=True), headless, commands, trace, real_time, stdin)
+            return Options(Target(module, args, is_module=True), headless, commands, trace, real_time, stdin,
+                           strict)
         else:
             raise UsageError(f"unknown option {word} (see corodbg --help)")
     raise UsageError("no script given (see corodbg --help)")
@@ -117,15 +123,6 @@ def check_script(path: str) -> None:
         raise UsageError(f"{path} is not a Python script (it holds binary data)")
 
 
-def check_module(name: str) -> None:
-    try:
-        spec = importlib.util.find_spec(name)
-    except (ImportError, ValueError) as error:
-        raise UsageError(f"no module named {name!r} ({error})") from None
-    if spec is None:
-        raise UsageError(f"no module named {name!r}")
-
-
 def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         options = parse_args(sys.argv[1:] if argv is None else argv)
@@ -145,11 +142,17 @@ def run_headless(options: Options) -> int:
     from corodbg.agent.main import run_headless as run
 
     trace = open(options.trace, "w", encoding="utf-8") if options.trace else None
+    identity = fd_identity(trace.fileno()) if trace is not None else None
     try:
-        return run(options.target, options.commands, trace, virtual_time=not options.real_time)
+        return run(options.target, options.commands, trace, virtual_time=not options.real_time,
+                   strict=options.strict)
     finally:
-        if trace is not None:
-            trace.close()
+        # Only if the fd is still the trace: the program may have closed it and reused the number.
+        if trace is not None and fd_identity(trace.fileno()) == identity:
+            try:
+                trace.close()
+            except OSError:
+                pass
 
 
 def run_ui(options: Options) -> int:

@@ -20,10 +20,27 @@ CHAIN_OUTPUT = (
 )
 
 
+def _installed() -> bool:
+    """Whether the corodbg this interpreter imports is an installation, not this checkout."""
+    try:
+        import corodbg
+    except ImportError:
+        return False
+    return Path(corodbg.__file__).resolve().parents[1] != REPO
+
+
+#: Tests run what a user runs: the installed corodbg when there is one (a checkout on
+#: PYTHONPATH hid defect 1, where the UI could not import the venv's own packages).
+INSTALLED = _installed()
+
+
 def corodbg_env(*extra_paths: str, **overrides: str) -> Dict[str, str]:
-    """The environment with this checkout first on PYTHONPATH, then ``extra_paths``, then the caller's own."""
+    """The environment for running corodbg: ``extra_paths`` then the caller's PYTHONPATH, with this
+    checkout first only when corodbg is not installed for this interpreter."""
     environment = dict(os.environ)
-    paths = [str(REPO), *extra_paths] + ([environment["PYTHONPATH"]] if environment.get("PYTHONPATH") else [])
-    environment["PYTHONPATH"] = os.pathsep.join(paths)
+    paths = ([] if INSTALLED else [str(REPO)]) + [*extra_paths] + (
+        [environment["PYTHONPATH"]] if environment.get("PYTHONPATH") else [])
+    if paths:
+        environment["PYTHONPATH"] = os.pathsep.join(paths)
     environment.update(overrides)
     return environment

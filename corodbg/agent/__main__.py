@@ -1,15 +1,42 @@
-"""``python -m corodbg.agent``: the child process that runs the program for the UI.
+"""The child process that runs the program for the UI.
 
-    python -m corodbg.agent --commands FD --events FD [--real-time] (SCRIPT | -m MODULE) [ARGS...]
+    python .../corodbg/agent/__main__.py --commands FD --events FD [--real-time] [--strict]
+           -- (SCRIPT | -m MODULE) [ARGS...]
 
-Started by ``corodbg.session``, never by hand. Standard library only.
+Started by ``corodbg.session``, never by hand, **by file path** and with the
+environment untouched: putting corodbg on ``PYTHONPATH`` would change the
+program's ``sys.path`` (``site`` drops a duplicate of site-packages, and taking
+the entry out again removed the venv's only copy: ``import rich`` failed in
+the UI only). Run by path, python puts this file's folder first on
+``sys.path``; that slot is where the runner later puts the program's folder,
+as ``python SCRIPT`` would. corodbg's root is added only when corodbg is not
+importable from this interpreter as it is (a checkout), and taken out again
+before the program runs. The program then sees python's own ``sys.path``,
+``sys.argv`` and ``sys.orig_argv`` (``[python, SCRIPT, ARGS...]``).
+
+Standard library only.
 """
 
 from __future__ import annotations
 
 import os
-import signal
 import sys
+
+if __name__ == "__main__" and not __package__:  # run by path, as the session does
+    _ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    _ADDED_ROOT = False
+    try:
+        import corodbg as _corodbg  # installed beside the program's packages, or on its PYTHONPATH
+
+        if os.path.dirname(os.path.dirname(os.path.abspath(_corodbg.__file__))) != _ROOT:
+            raise ImportError("another corodbg")
+    except ImportError:
+        for _name in [name for name in sys.modules if name == "corodbg" or name.startswith("corodbg.")]:
+            del sys.modules[_name]
+        sys.path.insert(1, _ROOT)  # after the slot the runner replaces with the program's folder
+        _ADDED_ROOT = True
+
+import signal
 import threading
 import traceback
 from typing import TYPE_CHECKING, List
@@ -18,34 +45,21 @@ if TYPE_CHECKING:
     from corodbg.agent.channel import Channel
 
 
-def _undo_path_injection() -> None:
-    """The session put corodbg on PYTHONPATH; the program must not see that."""
-    added = os.environ.pop("CORODBG_ADDED_PATH", None)
-    if added is None:
-        return
-    if os.environ.pop("CORODBG_NO_PYTHONPATH", None):
-        os.environ.pop("PYTHONPATH", None)
-    else:
-        parts = os.environ.get("PYTHONPATH", "").split(os.pathsep)
-        os.environ["PYTHONPATH"] = os.pathsep.join(parts[1:])
-    # corodbg itself is imported by now; keep it importable only where it is installed.
-    if added in sys.path[1:]:
-        sys.path.remove(added)
-
-
 def main(argv: List[str]) -> int:
-    _undo_path_injection()
     args = list(argv)
     commands_fd = events_fd = -1
     virtual_time = True
+    strict = False
     while args and args[0].startswith("--"):
         option = args.pop(0)
-        if option == "--commands":
+        if option == "--commands" and args:
             commands_fd = int(args.pop(0))
-        elif option == "--events":
+        elif option == "--events" and args:
             events_fd = int(args.pop(0))
         elif option == "--real-time":
             virtual_time = False
+        elif option == "--strict":
+            strict = True
         elif option == "--":
             break
     is_module = bool(args) and args[0] == "-m"
@@ -55,14 +69,19 @@ def main(argv: List[str]) -> int:
         sys.stderr.write("corodbg.agent: started without its pipes; run corodbg instead\n")
         return 2
 
-    from corodbg.agent.channel import Channel, ChannelFrontend, OutputCapture
+    from corodbg.agent.channel import Channel, ChannelFrontend, install_writers
     from corodbg.agent.debugger import Debugger
     from corodbg.agent.main import debug_program
     from corodbg.agent.runner import Target
 
-    agent_stderr = os.fdopen(os.dup(2), "w")
+    if globals().get("_ADDED_ROOT"):
+        sys.path.remove(_ROOT)  # corodbg is imported; the program's sys.path is python's own
+    # What python would show for ``python SCRIPT ARGS`` (the runner sets sys.argv the same way).
+    sys.orig_argv = [sys.orig_argv[0] if getattr(sys, "orig_argv", None) else sys.executable,
+                     *(["-m"] if is_module else []), *args]
+
     channel = Channel(commands_fd, events_fd)
-    OutputCapture(channel).install()
+    install_writers(channel)
     frontend = ChannelFrontend(channel)
     debugger_box: List[Debugger] = []
 
@@ -92,12 +111,25 @@ def main(argv: List[str]) -> int:
     channel.send({"event": "hello", "python": sys.version.split()[0], "target": " ".join(args)})
     target = Target(args[0], args[1:], is_module=is_module)
     try:
-        outcome = debug_program(target, frontend, virtual_time=virtual_time, on_debugger=debugger_box.append)
+        outcome = debug_program(target, frontend, virtual_time=virtual_time, on_debugger=debugger_box.append,
+                                strict=strict, notice=lambda text: channel.send_output("agent", text.removeprefix("corodbg: ") + "\n"))
     except BaseException:
-        agent_stderr.write("corodbg: internal error in the agent:\n" + traceback.format_exc())
-        agent_stderr.flush()
+        report = "corodbg: internal error in the agent:\n" + traceback.format_exc()
+        channel.send_output("agent", report)
+        if channel.lost:
+            os.write(2, report.encode("utf-8", "replace"))
         return 70
+    if outcome.interrupted:
+        _die_by_sigint(channel)
     return outcome.code
+
+
+def _die_by_sigint(channel: "Channel") -> None:
+    """A KeyboardInterrupt ended the program: python then kills itself with SIGINT, so do we
+    (the UI shows "killed by SIGINT", a shell sees status 130 from the signal)."""
+    channel.flush_writers()
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    os.kill(os.getpid(), signal.SIGINT)
 
 
 def _report_os_exit(channel: "Channel") -> None:
@@ -107,13 +139,13 @@ def _report_os_exit(channel: "Channel") -> None:
 
     def exit_reporting(code: int) -> None:
         try:
-            if not channel.closed and channel.lock.acquire(timeout=1):  # never hang on the way out
-                try:
-                    sys.stdout.flush()
-                    sys.stderr.flush()
-                    channel.send({"event": "exit", "code": code})
-                finally:
-                    channel.lock.release()
+            if not channel.closed and not channel.lost:
+                channel.flush_writers()
+                if channel.lock.acquire(timeout=1):  # never hang on the way out
+                    try:
+                        channel.send({"event": "exit", "code": code})
+                    finally:
+                        channel.lock.release()
         finally:
             real_exit(code)
 

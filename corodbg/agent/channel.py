@@ -1,17 +1,31 @@
-"""The agent's end of the pipe: JSON lines up and down, and the program's output.
+"""The agent's end of the pipe: JSON lines up and down, and the program's Python-level output.
 
-Events go up one pipe, commands come down another (inherited file
-descriptors, never a socket). The program's output reaches the controller in
-its true order with the pause events:
+Events go up one pipe, commands come down another (file descriptors the
+session passes, made non-inheritable here at once, so that the program's
+children -- ``os.system``, ``close_fds=False`` -- never hold them, and never
+named in ``sys.orig_argv``). The program's output reaches the controller in
+its true order with the pause events, and is never lost when the process dies
+the next instant:
 
-- ``sys.stdout`` and ``sys.stderr`` are replaced with writers that send each
-  write as an ``output`` event at once, under the same lock as every event;
-- file descriptors 1 and 2 (C code, ``os.write``, child processes) are pipes
-  that a forwarder thread reads, and that are drained before each event.
+- ``sys.stdout`` and ``sys.stderr`` are replaced with line-buffered text
+  streams (what python gives a program in a terminal) whose every flush is an
+  ``output`` event written to the pipe at once, under the same lock as every
+  event; both are flushed before any other event. What was flushed is in the
+  kernel's pipe, beyond the reach of a segfault or a SIGKILL.
+- File descriptors 1 and 2 are left alone: they are pipes the session reads
+  itself (C code, ``os.write``, child processes, faulthandler), so bytes written
+  there survive the process too.
 
 A reader thread takes commands as they come, so that ``pause`` works while
 the program runs, and so that the agent notices when the controller is gone
 (the pipe closes): then it ends its process group and exits.
+
+A program may close the channel's descriptors (daemons call
+``os.closerange(3, ...)``) and even reuse their numbers for its own files. The
+channel checks, before each write and after each read, that its descriptor
+still is the pipe it was given (device and inode); if not, the channel is
+*lost*: nothing more is written or read, the debugger stops pausing, and the
+program runs to its end unobserved (the session says so).
 
 Standard library only: this module runs inside the debuggee.
 """
@@ -19,20 +33,23 @@ Standard library only: this module runs inside the debuggee.
 from __future__ import annotations
 
 import codecs
+import errno
 import io
+import json
 import os
 import queue
-import select
 import signal
 import sys
 import threading
-from typing import Any, Callable, Dict, List, Optional
+import time
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from corodbg.agent.delta import TaskDelta
 from corodbg.agent.protocol import decode, encode
 
 CHUNK = 65536
-FLUSH_INTERVAL = 0.02  # seconds output may wait to be sent with the next writes
+#: Output queued less than this long after the previous send waits to go with the next lines.
+BURST_WINDOW = 0.002
 
 
 def start_internal_thread(target: Callable[[], None], name: str) -> threading.Thread:
@@ -44,36 +61,66 @@ def start_internal_thread(target: Callable[[], None], name: str) -> threading.Th
     return thread
 
 
+def fd_identity(fd: int) -> Optional[Tuple[int, int]]:
+    """(device, inode) of what ``fd`` refers to now, or None when it is closed."""
+    try:
+        stat = os.fstat(fd)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
 class Channel:
     """Writes events and reads commands; thread-safe."""
 
     def __init__(self, commands_fd: int, events_fd: int) -> None:
+        for fd in (commands_fd, events_fd):
+            os.set_inheritable(fd, False)  # pass_fds made them inheritable: the program's children must not hold them
         self.lock = threading.RLock()
         self._events = events_fd
         self._commands = commands_fd
+        self._identities = {fd: fd_identity(fd) for fd in (commands_fd, events_fd)}
         self.inbox: "queue.Queue[Dict[str, Any]]" = queue.Queue()
         self.on_pause_request: Optional[Callable[[], None]] = None
+        #: The controller is gone (the agent is on its way out).
         self.closed = False
-        self.capture: Optional[OutputCapture] = None
+        #: The program closed or replaced the channel's descriptors: it runs unobserved.
+        self.lost = False
+        #: The program's text streams, flushed before every other event.
+        self.writers: List[io.TextIOBase] = []
         self._pending_stream: Optional[str] = None
         self._pending_text: List[str] = []
         self._pending_size = 0
+        self._last_send = 0.0
+        self._pending_wakeup = threading.Event()
+        start_internal_thread(self._flush_bursts, "corodbg-output")
+
+    def is_ours(self, fd: int) -> bool:
+        """Whether ``fd`` still is the pipe the session gave us (not closed, not reused by the program)."""
+        return fd_identity(fd) == self._identities.get(fd)
 
     def send(self, message: Dict[str, Any]) -> None:
         """Send an event, after all the output written before it."""
+        self.flush_writers()  # outside our lock: a writer's flush takes its own lock first, then ours
         data = encode(message)
         with self.lock:
-            if self.capture is not None:
-                self.capture.drain()
             self.flush_output()
             self._write(data)
 
     def send_output(self, stream: str, text: str) -> None:
-        """Queue output; consecutive writes to one stream travel as one event.
+        """Send output now, with whatever output is pending before it (corodbg's notes, a stderr line)."""
+        with self.lock:
+            self.queue_output(stream, text)
+            self.flush_output()
 
-        Each print() is two writes; a million lines would be two million events.
-        Queued output is sent before any other event, when it grows past
-        ``CHUNK``, and every few milliseconds by the forwarder thread.
+    def queue_output(self, stream: str, text: str) -> None:
+        """Output to send: at once when output is sparse, within ``BURST_WINDOW`` during a flood.
+
+        Each line of a flood as its own write costs ~4 us of system calls; a
+        million lines would take twice as long as before. So a line that comes
+        less than ``BURST_WINDOW`` after the previous send waits for the flusher
+        thread (or the next event, an explicit ``flush()``, 64 KiB): only the
+        last milliseconds of a flood can be lost if the process dies then.
         """
         with self.lock:
             if self._pending_stream != stream:
@@ -81,27 +128,60 @@ class Channel:
                 self._pending_stream = stream
             self._pending_text.append(text)
             self._pending_size += len(text)
-            if self._pending_size >= CHUNK:
+            if self._pending_size >= CHUNK or time.monotonic() - self._last_send >= BURST_WINDOW:
                 self.flush_output()
+            else:
+                self._pending_wakeup.set()
 
     def flush_output(self) -> None:
+        """Write the pending output now (synchronously: it is in the kernel's pipe on return)."""
         with self.lock:
             if not self._pending_text:
                 return
-            message = {"event": "output", "stream": self._pending_stream, "data": "".join(self._pending_text)}
+            if self.lost:
+                self._pending_text = []
+                return
+            text = "".join(self._pending_text)
             self._pending_text = []
             self._pending_size = 0
-            self._write(encode(message))
+            # Encoded by hand (only the text needs JSON): it is most of the cost of a flood.
+            self._write(b"".join((b'{"event":"output","stream":"', (self._pending_stream or "stdout").encode("ascii"),
+                                  b'","data":', json.dumps(text, ensure_ascii=False).encode("utf-8", "surrogateescape"),
+                                  b"}\n")))
+            self._last_send = time.monotonic()
+
+    def _flush_bursts(self) -> None:
+        """The flusher thread: pending output of a flood goes out ``BURST_WINDOW`` after it was queued."""
+        while True:
+            self._pending_wakeup.wait()
+            time.sleep(BURST_WINDOW)
+            self._pending_wakeup.clear()
+            self.flush_output()
+
+    def flush_writers(self) -> None:
+        for writer in self.writers:
+            try:
+                writer.flush()
+            except (OSError, ValueError, RuntimeError):  # closed by the program, or a re-entrant flush
+                pass
 
     def _write(self, data: bytes) -> None:
+        if self.closed or self.lost:
+            return
+        if not self.is_ours(self._events):
+            self.lose()
+            return
         view = memoryview(data)
         while view:
             try:
                 written = os.write(self._events, view)
             except InterruptedError:
                 continue
-            except OSError:
-                self.controller_gone()
+            except OSError as error:
+                if error.errno == errno.EBADF:
+                    self.lose()
+                else:
+                    self.controller_gone()  # EPIPE: the session closed its end
                 return
             view = view[written:]
 
@@ -112,11 +192,14 @@ class Channel:
         buffer = b""
         while True:
             try:
-                chunk = os.read(self._commands, CHUNK)
+                chunk: Optional[bytes] = os.read(self._commands, CHUNK)
             except InterruptedError:
                 continue
             except OSError:
-                chunk = b""
+                chunk = None
+            if chunk is None or not self.is_ours(self._commands):
+                self.lose()  # closed (EBADF) or its number reused: not the session's pipe any more
+                return
             if not chunk:
                 self.controller_gone()
                 return
@@ -125,15 +208,35 @@ class Channel:
             for line in lines:
                 if not line.strip():
                     continue
-                command = decode(line)
+                try:
+                    command = decode(line)
+                except ValueError:
+                    continue  # only the session writes here; never die of a bad line
+                if not isinstance(command, dict):
+                    continue
                 if command.get("cmd") == "pause" and self.on_pause_request is not None:
                     self.on_pause_request()
                 else:
                     self.inbox.put(command)
 
+    def lose(self) -> None:
+        """The program took the channel's descriptors: stop using them, let the program run on.
+
+        From now on the program's ``sys.stdout``/``sys.stderr`` write to fds 1 and 2,
+        which the session reads directly: its output still shows, unobserved.
+        """
+        if self.lost:
+            return
+        self.lost = True
+        self.inbox.put({"cmd": "continue"})  # a pause waiting for its command resumes, unobserved
+        pending, self._pending_text = "".join(self._pending_text), []
+        if pending:
+            write_fd(1 if self._pending_stream == "stdout" else 2, pending.encode("utf-8", "surrogateescape"))
+        write_fd(2, LOST_NOTICE.encode())
+
     def controller_gone(self) -> None:
         """The UI went away: end everything this program started, then ourselves."""
-        if self.closed:
+        if self.closed or self.lost:
             return
         self.closed = True
         try:
@@ -142,75 +245,46 @@ class Channel:
             os._exit(1)
 
 
-class OutputCapture:
-    """The program's output, at both the Python and the file-descriptor level."""
+LOST_NOTICE = ("corodbg: the program closed corodbg's channel (its file descriptors); "
+               "it runs to its end unobserved\n")
 
-    def __init__(self, channel: Channel) -> None:
-        self.channel = channel
-        self.pipes: Dict[int, str] = {}
-        self.decoders = {name: codecs.getincrementaldecoder("utf-8")("replace") for name in ("stdout", "stderr")}
 
-    def install(self) -> None:
-        for fd, name in ((1, "stdout"), (2, "stderr")):
-            read_end, write_end = os.pipe()
-            os.dup2(write_end, fd)
-            os.close(write_end)
-            os.set_blocking(read_end, False)
-            self.pipes[read_end] = name
-        sys.stdout = _text_writer(self, "stdout", 1)
-        sys.stderr = _text_writer(self, "stderr", 2)
-        self.channel.capture = self
-        start_internal_thread(self._forward, "corodbg-output")
-
-    def emit(self, stream: str, data: bytes, final: bool = False) -> None:
-        text = self.decoders[stream].decode(data, final)
-        if text:
-            self.channel.send_output(stream, text)
-
-    def drain(self) -> None:
-        """Forward whatever the descriptors hold now (called before each event)."""
-        with self.channel.lock:
-            for fd, name in self.pipes.items():
-                while True:
-                    try:
-                        data = os.read(fd, CHUNK)
-                    except (BlockingIOError, InterruptedError):
-                        break
-                    except OSError:
-                        break
-                    if not data:
-                        break
-                    self.emit(name, data)
-
-    def _forward(self) -> None:
-        fds = list(self.pipes)
-        while True:
-            try:
-                readable, _, _ = select.select(fds, [], [], FLUSH_INTERVAL)
-            except InterruptedError:
-                continue
-            except OSError:
-                return
-            if readable:
-                self.drain()
-            self.channel.flush_output()
+def write_fd(fd: int, data: bytes) -> None:
+    """Write all of ``data`` to ``fd``, ignoring errors (the program may have closed it too)."""
+    view = memoryview(data)
+    while view:
+        try:
+            view = view[os.write(fd, view):]
+        except InterruptedError:
+            continue
+        except OSError:
+            return
 
 
 class _ChannelRaw(io.RawIOBase):
-    """A raw stream whose writes become output events."""
+    """A raw stream whose writes become output events at once (text decoded as UTF-8)."""
 
-    def __init__(self, capture: OutputCapture, stream: str, fd: int) -> None:
+    def __init__(self, channel: Channel, stream: str, fd: int) -> None:
         super().__init__()
-        self.capture = capture
+        self.channel = channel
         self.stream = stream
         self.fd = fd
+        self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
 
     def writable(self) -> bool:
         return True
 
     def write(self, data: Any) -> int:
         data = bytes(data)
-        self.capture.emit(self.stream, data)
+        if self.channel.lost:
+            write_fd(self.fd, data)  # unobserved: straight to the pipe the session reads
+            return len(data)
+        text = self.decoder.decode(data)
+        if text:
+            if self.stream == "stderr":
+                self.channel.send_output(self.stream, text)  # tracebacks and warnings: never held back
+            else:
+                self.channel.queue_output(self.stream, text)
         return len(data)
 
     def fileno(self) -> int:
@@ -220,26 +294,36 @@ class _ChannelRaw(io.RawIOBase):
         return False
 
 
-def _text_writer(capture: OutputCapture, stream: str, fd: int) -> io.TextIOWrapper:
-    raw = _ChannelRaw(capture, stream, fd)
-    buffered = io.BufferedWriter(raw, buffer_size=8192)
-    return _UnbufferedText(buffered, encoding="utf-8", errors="backslashreplace" if stream == "stderr" else "strict",
-                           line_buffering=False, write_through=True)
+class _ChannelText(io.TextIOWrapper):
+    """A line-buffered text stream whose explicit ``flush()`` puts everything in the pipe at once."""
+
+    channel: Channel
+
+    def flush(self) -> None:
+        super().flush()
+        self.channel.flush_output()  # print(..., flush=True) then a crash: the line is already sent
 
 
-class _UnbufferedText(io.TextIOWrapper):
-    """A text stream that passes every write straight through to the channel."""
+def install_writers(channel: Channel) -> None:
+    """Replace ``sys.stdout``/``sys.stderr`` with streams whose flushes go up the channel.
 
-    def write(self, text: str) -> int:
-        written = super().write(text)
-        self.buffer.flush()
-        return written
+    Line-buffered, as python's are in a terminal: a line is sent when it ends
+    (stdout: within ``BURST_WINDOW`` during a flood), ``flush()`` sends at once,
+    and every event sends what is buffered first.
+    """
+    for name, fd in (("stdout", 1), ("stderr", 2)):
+        raw = _ChannelRaw(channel, name, fd)
+        buffered = io.BufferedWriter(raw, buffer_size=8192)
+        text = _ChannelText(buffered, encoding="utf-8", errors="backslashreplace" if name == "stderr" else "strict",
+                            line_buffering=True)
+        text.channel = channel
+        setattr(sys, name, text)
+        channel.writers.append(text)
 
 
 class ChannelFrontend:
     """The debugger's frontend in the child: pauses go up the pipe, commands come down."""
 
-    wants_pauses = True
     #: After ``!STMT`` the pause is sent again (``"refresh": true``) so the panes show the change.
     shows_refreshes = True
 
@@ -248,10 +332,15 @@ class ChannelFrontend:
         self._sent: Optional[Dict[str, Any]] = None
         self._delta = TaskDelta()
 
+    @property
+    def wants_pauses(self) -> bool:  # type: ignore[override]
+        """No pauses once the program has taken the channel away: it runs to its end unobserved."""
+        return not self.channel.lost
+
     def next_command(self, pause: Dict[str, Any]) -> Dict[str, Any]:
+        if self.channel.lost:
+            return {"cmd": "continue"}
         if pause is not self._sent:
-            sys.stdout.flush()
-            sys.stderr.flush()
             self.channel.send(self._delta.encode(pause))
             self._sent = pause
         return self.channel.inbox.get()

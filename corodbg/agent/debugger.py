@@ -35,7 +35,7 @@ from corodbg.agent.loop import StepLoop
 from corodbg.agent.protocol import PauseEvent, TaskInfo
 from corodbg.agent.tracer import BreakpointMonitor, LineTracer
 from corodbg.agent.usercode import is_user_file
-from corodbg.agent.saferepr import repr_timer
+from corodbg.agent.saferepr import bounded_call, repr_timer, safe_str
 from corodbg.agent.task_cache import ReadyItemCache, TaskInfoCache
 
 #: Modes: what the program is doing until the next pause.
@@ -230,10 +230,12 @@ class Debugger:
         if raise_site is not None and frame is not None:
             frame["line"] = raise_site.tb_lineno
             where = {"file": frame["file"], "line": frame["line"], "function": frame["function"]}
-        summary = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        text = safe_str(error)  # program code: may raise or loop (python shows "<exception str() failed>")
+        summary = f"{type(error).__name__}: {text}" if text else type(error).__name__
         details = {
-            "type": type(error).__name__, "message": str(error)[:1000],
-            "traceback": "".join(traceback.format_exception(type(error), error, error.__traceback__))[-20000:],
+            "type": type(error).__name__, "message": text[:1000],
+            "traceback": bounded_call(lambda: "".join(traceback.format_exception(
+                type(error), error, error.__traceback__)), summary + "\n", 1.0)[-20000:],
             "frame": frame,
         }
         self._pause("exception", loop, task=task, message=f"{introspect.task_label(task)} raised {summary}",

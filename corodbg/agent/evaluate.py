@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import types
 
-from corodbg.agent.saferepr import safe_repr
+from corodbg.agent.saferepr import safe_repr, safe_str
 
 
 def evaluate(frame: types.FrameType, expression: str) -> str:
@@ -50,5 +50,6 @@ def _write_back(frame: types.FrameType) -> None:
 
 
 def _error_line(error: BaseException) -> str:
-    message = safe_repr(str(error))[1:-1] if str(error) else ""
+    text = safe_str(error)
+    message = safe_repr(text)[1:-1] if text else ""
     return f"*** {type(error).__name__}: {message}" if message else f"*** {type(error).__name__}"

@@ -14,6 +14,7 @@ import json
 import sys
 from typing import IO, Any, Dict, List, Optional
 
+from corodbg.agent.channel import fd_identity
 from corodbg.agent.protocol import CommandError, PauseEvent, parse_command
 
 
@@ -25,6 +26,7 @@ class ScriptedFrontend:
         self.trace = trace
         self.wants_pauses = bool(commands) or trace is not None
         self._written: Optional[PauseEvent] = None  # the pause already in the trace
+        self._trace_identity = fd_identity(trace.fileno()) if trace is not None else None
 
     def next_command(self, pause: PauseEvent) -> Dict[str, Any]:
         if pause is not self._written:
@@ -53,8 +55,26 @@ class ScriptedFrontend:
             self.trace.flush()
 
     def _write(self, message: Dict[str, Any]) -> None:
-        if self.trace is not None:
+        """One trace line, flushed at once: if the program closes the trace's fd (daemons call
+        ``os.closerange(3, ...)``) and reuses its number, no line may land in the program's file."""
+        if self.trace is None:
+            return
+        if fd_identity(self.trace.fileno()) != self._trace_identity:
+            self.trace_lost()
+            return
+        try:
             self.trace.write(json.dumps(message, ensure_ascii=False) + "\n")
+            self.trace.flush()
+        except OSError:
+            self.trace_lost()
+
+    def trace_lost(self) -> None:
+        """The program closed the trace file: the run goes on, untraced and without pauses."""
+        self.trace = None
+        self.commands = []
+        self.wants_pauses = False
+        self._say("the program closed the trace file (its file descriptor); "
+                  "it runs to its end unobserved, the rest is not traced")
 
     @staticmethod
     def _say(message: str) -> None:

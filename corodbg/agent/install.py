@@ -23,9 +23,25 @@ import functools
 import inspect
 import sys
 import types
-from typing import Any, Callable
+from typing import Any, Callable, Optional, Set
 
 from corodbg.agent.loop import StepLoop
+
+
+#: The notices, said once each, when a program relies on a shim (docs/engine.md lists them).
+COROUTINE_NOTICE = ("corodbg: asyncio.coroutine was removed in Python 3.11; corodbg provides it for this "
+                    "program (--strict: python's behaviour)")
+GET_EVENT_LOOP_NOTICE = ("corodbg: asyncio.get_event_loop() no longer creates a loop since Python 3.14; "
+                         "corodbg creates one for this program (--strict: python's behaviour)")
+
+_notice: Callable[[str], None] = lambda text: None
+_said: Set[str] = set()
+
+
+def _say_once(text: str) -> None:
+    if text not in _said:
+        _said.add(text)
+        _notice(text)
 
 
 class StepLoopPolicy(asyncio.unix_events._UnixDefaultEventLoopPolicy):  # type: ignore[misc,name-defined]
@@ -37,30 +53,45 @@ class StepLoopPolicy(asyncio.unix_events._UnixDefaultEventLoopPolicy):  # type: 
     """
 
     _loop_factory = StepLoop
+    #: No shims: ``get_event_loop()`` behaves as python's own.
+    strict = False
 
     if sys.version_info >= (3, 14):
 
         def get_event_loop(self) -> asyncio.AbstractEventLoop:
-            """Create the loop on first use, as Python did before 3.14."""
+            """Create the loop on first use, as Python did before 3.14 (unless strict)."""
             try:
                 return super().get_event_loop()
             except RuntimeError:
+                if self.strict:
+                    raise
+                _say_once(GET_EVENT_LOOP_NOTICE)
                 loop = self.new_event_loop()
                 self.set_event_loop(loop)
                 return loop
 
 
-def install_step_loop(*, virtual_time: bool = True) -> None:
-    """Make every loop asyncio creates from now on a StepLoop."""
+def install_step_loop(*, virtual_time: bool = True, strict: bool = False,
+                      notice: Optional[Callable[[str], None]] = None) -> None:
+    """Make every loop asyncio creates from now on a StepLoop; add the shims unless ``strict``.
+
+    ``notice`` receives each shim's one-line notice the first time the program uses it.
+    """
+    global _notice
     StepLoop.virtual_time_default = virtual_time
+    if notice is not None:
+        _notice = notice
+    policy = StepLoopPolicy()
+    policy.strict = strict
     setter = getattr(asyncio.events, "_set_event_loop_policy", None) or asyncio.set_event_loop_policy
-    setter(StepLoopPolicy())
-    if not hasattr(asyncio, "coroutine"):
+    setter(policy)
+    if not strict and not hasattr(asyncio, "coroutine"):
         asyncio.coroutine = legacy_coroutine  # type: ignore[attr-defined]
 
 
 def legacy_coroutine(func: Callable[..., Any]) -> Callable[..., Any]:
     """``asyncio.coroutine`` as it was in Python 3.10, without its debug wrapper."""
+    _say_once(COROUTINE_NOTICE)
     if inspect.iscoroutinefunction(func):
         return func
     if inspect.isgeneratorfunction(func):

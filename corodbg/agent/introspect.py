@@ -17,7 +17,7 @@ import types
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from corodbg.agent.protocol import FrameInfo, Location, ReadyItem, TaskInfo
-from corodbg.agent.saferepr import safe_repr
+from corodbg.agent.saferepr import safe_repr, safe_str
 from corodbg.agent.usercode import display_path, is_user_file
 from corodbg.agent.values import is_expandable
 
@@ -269,7 +269,7 @@ def task_outcome(task: asyncio.Task) -> Tuple[Optional[str], Optional[str], str]
         return None, "CancelledError", "cancelled"
     exception = getattr(task, "_exception", None)
     if exception is not None:
-        return None, f"{type(exception).__name__}: {safe_repr(str(exception))[1:-1]}".rstrip(": "), "failed"
+        return None, f"{type(exception).__name__}: {safe_repr(safe_str(exception))[1:-1]}".rstrip(": "), "failed"
     return safe_repr(getattr(task, "_result", None)), None, "done"
 
 

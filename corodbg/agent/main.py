@@ -17,9 +17,14 @@ from corodbg.agent.runner import Outcome, Target, run_target
 
 def debug_program(target: Target, frontend: Frontend, *, pause_at_start: bool = True,
                   virtual_time: bool = True,
-                  on_debugger: Optional[Callable[[Debugger], None]] = None) -> Outcome:
-    """Run ``target`` on the step loop, reporting pauses to ``frontend``."""
-    install_step_loop(virtual_time=virtual_time)
+                  on_debugger: Optional[Callable[[Debugger], None]] = None,
+                  strict: bool = False, notice: Optional[Callable[[str], None]] = None) -> Outcome:
+    """Run ``target`` on the step loop, reporting pauses to ``frontend``.
+
+    ``strict``: no compatibility shims (python's own behaviour); ``notice`` says
+    once, in corodbg's voice, when the program relies on one.
+    """
+    install_step_loop(virtual_time=virtual_time, strict=strict, notice=notice or _say)
     debugger = Debugger(frontend, pause_at_start=pause_at_start)
     debugger.attach()
     if on_debugger is not None:
@@ -32,19 +37,35 @@ def debug_program(target: Target, frontend: Frontend, *, pause_at_start: bool = 
         sys.stdout.flush()
     except Exception:
         pass
-    debugger.finish(outcome.code)
+    # A KeyboardInterrupt kills python by SIGINT: report that status, not 130 (as a shell shows it).
+    debugger.finish(-signal.SIGINT if outcome.interrupted else outcome.code)
     debugger.detach()
     return outcome
 
 
+def _say(text: str) -> None:
+    """corodbg's own notices on stderr (headless: the program's stderr, prefixed ``corodbg:``)."""
+    try:
+        sys.stderr.flush()
+    except Exception:
+        pass
+    stream = sys.__stderr__
+    if stream is not None:
+        try:
+            stream.write(text + "\n")
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+
+
 def run_headless(target: Target, commands: List[str], trace: Optional[IO[str]], *,
-                 virtual_time: bool = True) -> int:
+                 virtual_time: bool = True, strict: bool = False) -> int:
     """``corodbg --headless``: the program's stdio and exit status, as with ``python``."""
     from corodbg.agent.headless import ScriptedFrontend
 
     frontend = ScriptedFrontend(commands, trace)
     outcome = debug_program(target, frontend, pause_at_start=bool(commands or trace),
-                            virtual_time=virtual_time)
+                            virtual_time=virtual_time, strict=strict)
     if outcome.interrupted:
         try:
             sys.stdout.flush()

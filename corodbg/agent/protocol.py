@@ -144,3 +144,135 @@ def encode(message: Dict[str, Any]) -> bytes:
 def decode(line: bytes) -> Dict[str, Any]:
     """The message of one JSON line."""
     return json.loads(line.decode("utf-8", "surrogateescape"))
+
+
+# -- checking what arrives (controller side) -------------------------------------
+#
+# The events pipe is the program's process: a bug, or the program itself, may
+# write anything there. The session checks every event against these shapes
+# and turns what does not fit into a note, so that the UI never acts on (or
+# crashes on) a malformed message.
+
+_OPT_STR = (str, type(None))
+_OPT_INT = (int, type(None))
+_NUMBER = (int, float)
+
+
+class _ListOf:
+    def __init__(self, item: Any) -> None:
+        self.item = item
+
+
+class _MapOf:
+    """A dict with str keys and values of one shape."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class _Record:
+    """A dict with these keys (required ones must be there); other keys are let through."""
+
+    def __init__(self, required: Dict[str, Any], optional: Optional[Dict[str, Any]] = None) -> None:
+        self.required = required
+        self.optional = optional or {}
+
+
+class _Maybe:
+    def __init__(self, shape: Any) -> None:
+        self.shape = shape
+
+
+_LOCATION = _Record({"file": str, "line": int}, {"function": _OPT_STR})
+_FRAME = _Record({"function": str, "file": str, "line": int},
+                 {"source": _OPT_STR, "locals": _MapOf(str), "expandable": _ListOf(str), "user": bool})
+_TASK = _Record({"id": int, "name": str},
+                {"coroutine": _OPT_STR, "state": _OPT_STR, "frames": _ListOf(_FRAME), "awaiting": _OPT_STR,
+                 "result": _OPT_STR, "exception": _OPT_STR})
+_READY = _Record({"index": int, "description": str},
+                 {"kind": _OPT_STR, "action": _OPT_STR, "task": _OPT_STR, "coroutine": _OPT_STR,
+                  "housekeeping": bool})
+_LOG_ENTRY = _Record({}, {"step": _OPT_INT, "text": str, "command": _OPT_STR, "item": _OPT_STR,
+                          "task": _OPT_STR, "picked": _OPT_INT, "of": _OPT_INT, "from_line": _OPT_INT,
+                          "to_line": _OPT_INT, "outcome": _OPT_STR, "kind": _OPT_STR})
+_BREAKPOINT = _Record({"number": int, "file": str, "line": int},
+                      {"condition": _OPT_STR, "task": _OPT_STR, "temporary": bool, "hits": int})
+_EXCEPTION = _Record({}, {"type": str, "message": str, "traceback": str, "frame": _Maybe(_FRAME)})
+
+EVENT_SHAPES: Dict[str, Any] = {
+    "hello": _Record({}, {"python": str, "target": str}),
+    "output": _Record({"stream": str, "data": str}),
+    "pause": _Record({"reason": str, "step": int},
+                     {"time": _NUMBER, "location": _Maybe(_LOCATION), "task": _OPT_STR, "message": _OPT_STR,
+                      "ready": _ListOf(_READY), "tasks": _ListOf(_TASK), "tasks_removed": _ListOf(int),
+                      "tasks_delta": bool, "log": _ListOf(_LOG_ENTRY), "breakpoints": _ListOf(_BREAKPOINT),
+                      "exception": _Maybe(_EXCEPTION), "exit_code": _OPT_INT, "refresh": bool}),
+    "reply": _Record({"text": str}, {"command": dict, "breakpoints": _ListOf(_BREAKPOINT)}),
+    "error": _Record({"message": str}, {"command": dict}),
+    "exit": _Record({"code": int}),
+}
+
+#: Output streams an event may name (``agent``: corodbg's own notes).
+OUTPUT_STREAMS = ("stdout", "stderr", "agent")
+
+
+def event_problem(event: Any) -> Optional[str]:
+    """Why ``event`` is not a well-formed event from the agent, or None if it is."""
+    if not isinstance(event, dict):
+        return f"not an object but {type(event).__name__}"
+    kind = event.get("event")
+    shape = EVENT_SHAPES.get(kind) if isinstance(kind, str) else None
+    if shape is None:
+        return f"unknown event {kind!r}"[:100]
+    problem = _shape_problem(event, shape, kind)
+    if problem is None and kind == "output" and event["stream"] not in OUTPUT_STREAMS:
+        problem = f"output.stream: unknown stream {event['stream']!r}"[:100]
+    return problem
+
+
+def _shape_problem(value: Any, shape: Any, where: str) -> Optional[str]:
+    if isinstance(shape, _Maybe):
+        return None if value is None else _shape_problem(value, shape.shape, where)
+    if isinstance(shape, _ListOf):
+        if not isinstance(value, list):
+            return f"{where}: a list was expected"
+        for index, item in enumerate(value):
+            problem = _shape_problem(item, shape.item, f"{where}[{index}]")
+            if problem:
+                return problem
+        return None
+    if isinstance(shape, _MapOf):
+        if not isinstance(value, dict):
+            return f"{where}: an object was expected"
+        for key, item in value.items():
+            problem = _shape_problem(item, shape.value, f"{where}.{key}")
+            if problem:
+                return problem
+        return None
+    if isinstance(shape, _Record):
+        if not isinstance(value, dict):
+            return f"{where}: an object was expected"
+        for key, item_shape in shape.required.items():
+            if key not in value:
+                return f"{where}.{key}: missing"
+            problem = _shape_problem(value[key], item_shape, f"{where}.{key}")
+            if problem:
+                return problem
+        for key, item_shape in shape.optional.items():
+            if key in value:
+                problem = _shape_problem(value[key], item_shape, f"{where}.{key}")
+                if problem:
+                    return problem
+        return None
+    if shape is int or (isinstance(shape, tuple) and int in shape and float not in shape):
+        if isinstance(value, bool) and bool not in (shape if isinstance(shape, tuple) else (shape,)):
+            return f"{where}: {type(value).__name__} is not a number"
+    if not isinstance(value, shape):
+        return f"{where}: {type(value).__name__} where {_shape_name(shape)} was expected"
+    return None
+
+
+def _shape_name(shape: Any) -> str:
+    if isinstance(shape, tuple):
+        return " or ".join("null" if item is type(None) else item.__name__ for item in shape)
+    return shape.__name__

@@ -48,10 +48,12 @@ def run_target(target: Target) -> Outcome:
     """Run the program to its end; print what ``python`` would print for how it ended."""
     sys.argv = [target.path_or_module, *target.args]
     path = os.path.abspath(target.path_or_module)
-    sys.path[0] = os.getcwd() if target.is_module else os.path.dirname(path)
+    # python puts the script's real folder first (symlinks resolved: ~/bin/tool -> src/tool/main.py
+    # imports from src/tool), while __file__ keeps the path as given.
+    sys.path[0] = os.getcwd() if target.is_module else os.path.dirname(os.path.realpath(path))
     try:
         if target.is_module:
-            runpy.run_module(target.path_or_module, run_name="__main__", alter_sys=True)
+            run_module(target.path_or_module)
         else:
             run_script(path)
     except SystemExit as exit_:
@@ -79,6 +81,16 @@ def run_script(path: str) -> None:
     exec(code, module.__dict__)
 
 
+def run_module(name: str) -> None:
+    """Run a module as ``python -m NAME`` does: found here, with the working directory first on
+    sys.path (not in corodbg's command line, whose sys.path[0] is a venv's bin), and a module
+    that cannot be found reported as python reports it (``/path/python: No module named X``,
+    exit 1, through SystemExit). runpy runs the code in ``sys.modules['__main__']``: give it a
+    fresh module, not the one corodbg itself was started as."""
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    runpy._run_module_as_main(name, alter_argv=True)  # type: ignore[attr-defined]
+
+
 def exit_status(exit_: SystemExit) -> int:
     """The status ``python`` exits with for this SystemExit, printing its message if any."""
     code = exit_.code
@@ -98,15 +110,21 @@ def print_traceback(error: BaseException) -> None:
     """Print ``error`` through ``sys.excepthook`` with corodbg's and runpy's frames removed."""
     tb = user_traceback(error.__traceback__)
     error.__traceback__ = tb  # the default hook prints the exception's own traceback, not the argument
+    # As python's PyErr_Print: the exception stays reachable until the interpreter shuts
+    # down, so what it holds (an unawaited coroutine in a frame's locals) is freed then,
+    # and its warnings say "sys:1" as python's do, not a line of corodbg's.
+    sys.last_type, sys.last_value, sys.last_traceback = type(error), error, tb
+    if sys.version_info >= (3, 12):
+        sys.last_exc = error  # type: ignore[attr-defined]
     sys.excepthook(type(error), error, tb)
 
 
 def user_traceback(tb: Optional[types.TracebackType]) -> Optional[types.TracebackType]:
-    """Drop the leading frames that belong to corodbg or runpy, not to the program."""
+    """Drop the leading frames that belong to corodbg, not to the program. runpy's stay: python
+    shows them too for ``-m`` (``File "<frozen runpy>", line 198, in _run_module_as_main``)."""
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
-        if filename.startswith(_OWN_FILES) or os.path.basename(filename) == "runpy.py" \
-                or filename.startswith("<frozen runpy>"):
+        if filename.startswith(_OWN_FILES):
             tb = tb.tb_next
             continue
         break

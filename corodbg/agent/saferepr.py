@@ -15,14 +15,21 @@ import re
 import reprlib
 import signal
 import threading
-from typing import Any, Iterator
+import time
+from typing import Any, Callable, Iterator, TypeVar
 from contextlib import contextmanager
+
+T = TypeVar("T")
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
-class _ReprTimeout(Exception):
-    """Raised inside a repr that ran past its time budget."""
+class _ReprTimeout(BaseException):
+    """Raised inside a repr that ran past its time budget (a BaseException, so that the
+    program's own ``except Exception`` in a ``__repr__`` or ``__len__`` does not swallow it)."""
+
+
+ReprTimeout = _ReprTimeout
 
 
 class SafeRepr(reprlib.Repr):
@@ -81,6 +88,11 @@ class SafeRepr(reprlib.Repr):
 #: Types whose repr runs no user code and that reprlib bounds in length.
 PLAIN_TYPES = frozenset({int, float, bool, type(None), str, bytes, complex})
 
+#: The deadlines (monotonic) of the nested :func:`_time_limit` blocks, innermost last.
+_deadlines: "list[float]" = []
+#: setitimer(0) disarms: an expired outer deadline is re-armed this close instead.
+_MIN_TIMER = 1e-4
+
 #: True while a :func:`repr_timer` block has the SIGALRM handler installed.
 _installed = False
 
@@ -128,11 +140,58 @@ def _time_limit(seconds: float) -> Iterator[None]:
         if not _installed:  # the handler could not be installed: no limit
             yield
             return
-        signal.setitimer(signal.ITIMER_REAL, seconds)
+        # Nested limits (a bounded call that reprs its children) keep the earliest
+        # deadline: an inner block must neither extend nor disarm the outer one.
+        now = time.monotonic()
+        deadline = min(now + seconds, _deadlines[-1]) if _deadlines else now + seconds
+        _deadlines.append(deadline)
+        signal.setitimer(signal.ITIMER_REAL, max(deadline - now, _MIN_TIMER))
         try:
             yield
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            _deadlines.pop()
+            if _deadlines:
+                signal.setitimer(signal.ITIMER_REAL, max(_deadlines[-1] - time.monotonic(), _MIN_TIMER))
+            else:
+                signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 safe_repr = SafeRepr()
+
+#: What python's traceback printer shows for an exception whose ``__str__`` fails.
+STR_FAILED = "<exception str() failed>"
+
+
+def safe_str(error: BaseException, time_budget: float = 0.2) -> str:
+    """``str(error)`` as python's traceback printer would show it, never raising, bounded in time.
+
+    An exception's ``__str__`` is program code: it may raise, loop or return a
+    non-string. Python prints ``<exception str() failed>`` then; so do we,
+    instead of letting the failure escape into corodbg (where it would end the
+    agent with an internal error).
+    """
+    if type(error).__str__ is BaseException.__str__ and all(type(arg) in PLAIN_TYPES for arg in error.args):
+        try:
+            return str(error)  # no program code runs
+        except Exception:
+            return STR_FAILED
+    try:
+        with _time_limit(time_budget):
+            text = str(error)
+    except BaseException:
+        return STR_FAILED
+    return text if isinstance(text, str) else STR_FAILED
+
+
+def bounded_call(function: Callable[[], T], default: T, time_budget: float = 0.2) -> T:
+    """``function()``, or ``default`` if it raises or runs past ``time_budget`` (main thread).
+
+    For every call into program objects that is not a repr: ``len()`` of a
+    container, iterating a mapping, reading ``__dict__``. A ``__len__`` that
+    never returns must not freeze a pause.
+    """
+    try:
+        with _time_limit(time_budget):
+            return function()
+    except BaseException:  # _ReprTimeout, or anything the program's code raised
+        return default

@@ -15,20 +15,36 @@ import collections.abc
 import itertools
 from typing import Any, Dict, List, Sequence, Tuple, Union
 
-from corodbg.agent.saferepr import PLAIN_TYPES, safe_repr
+from corodbg.agent.saferepr import PLAIN_TYPES, ReprTimeout as _TIMEOUT, bounded_call, safe_repr
 
 #: Children listed per level; the reply says how many more there are.
 CHILD_LIMIT = 200
+#: Seconds one level of children may take (each child's repr has its own, smaller, budget).
+CHILDREN_BUDGET = 1.0
 
 
 class PathError(LookupError):
     """A path that no longer leads anywhere; the message says where it stopped."""
 
 
+#: Containers whose ``len()`` and iteration run no program code: no time limit needed.
+_BUILTIN_CONTAINERS = frozenset({list, tuple, dict, set, frozenset})
+
+
 def is_expandable(value: Any) -> bool:
-    """Whether the value has children worth a tree node: containers, and objects with attributes."""
+    """Whether the value has children worth a tree node: containers, and objects with attributes.
+
+    ``len()`` may run the program's ``__len__``, which may raise or never
+    return: the check is bounded like a repr (False when it fails or times out).
+    """
     if type(value) in PLAIN_TYPES:
         return False
+    if type(value) in _BUILTIN_CONTAINERS:
+        return len(value) > 0
+    return bounded_call(lambda: _is_expandable(value), False)
+
+
+def _is_expandable(value: Any) -> bool:
     try:
         if isinstance(value, (collections.abc.Mapping, collections.abc.Collection)):
             return not isinstance(value, (str, bytes, bytearray)) and len(value) > 0
@@ -38,7 +54,16 @@ def is_expandable(value: Any) -> bool:
 
 
 def children(value: Any, limit: int = CHILD_LIMIT) -> Tuple[List[Tuple[str, Any]], int]:
-    """(name, value) of the first ``limit`` children, and how many were left out."""
+    """(name, value) of the first ``limit`` children, and how many were left out.
+
+    Listing runs program code (``__iter__``, ``__getitem__``, ``__len__``):
+    bounded in time, and a failure or a timeout becomes one ``<error>`` child.
+    """
+    timed_out: Tuple[List[Tuple[str, Any]], int] = ([("<error>", "listing the children timed out")], 0)
+    return bounded_call(lambda: _children(value, limit), timed_out, CHILDREN_BUDGET)
+
+
+def _children(value: Any, limit: int) -> Tuple[List[Tuple[str, Any]], int]:
     try:
         if isinstance(value, collections.abc.Mapping):
             items = [(safe_repr(key), value[key]) for key in itertools.islice(value, limit)]
@@ -48,6 +73,8 @@ def children(value: Any, limit: int = CHILD_LIMIT) -> Tuple[List[Tuple[str, Any]
             return items, max(0, len(value) - limit)
         attributes = _attributes(value)
         return attributes[:limit], max(0, len(attributes) - limit)
+    except _TIMEOUT:
+        raise
     except Exception as error:
         return [("<error>", f"{type(error).__name__} while listing the children")], 0
 

@@ -105,10 +105,11 @@ class CorodbgApp(PauseTools, App[int]):
     ]
 
     def __init__(self, target: Target, *, real_time: bool = False, stdin: Optional[str] = None,
-                 cwd: Optional[str] = None) -> None:
+                 cwd: Optional[str] = None, strict: bool = False) -> None:
         super().__init__()
         self.target = target
         self.real_time = real_time
+        self.strict = strict
         self.stdin_path = stdin
         self.cwd = os.path.abspath(cwd or os.getcwd())
         self.session: Optional[Session] = None
@@ -163,7 +164,8 @@ class CorodbgApp(PauseTools, App[int]):
         kept = self.state.breakpoints
         self.state = PauseState(program=self.target.display)
         self.log_feed = LogFeed()
-        session = Session(self.target, real_time=self.real_time, stdin=self.stdin_path, cwd=self.cwd)
+        session = Session(self.target, real_time=self.real_time, stdin=self.stdin_path, cwd=self.cwd,
+                          strict=self.strict)
         self.session = session
         try:
             # A restart keeps the breakpoints, as in pdb: the agent sets them at its first pause.
@@ -349,7 +351,9 @@ class CorodbgApp(PauseTools, App[int]):
         try:
             size = self.query_one(OutputPane).save(path)
         except OSError as error:
-            self.notify(f"cannot save the output: {error}", severity="error")
+            reason = (f"{os.path.basename(path)} is a symbolic link; corodbg does not write through links"
+                      if os.path.islink(path) else str(error))
+            self.notify(f"cannot save the output: {reason}", severity="error")
             return
         self.notify(f"the program's output ({size:,} characters) is in {os.path.relpath(path)}", timeout=4)
 
@@ -390,7 +394,7 @@ class CorodbgApp(PauseTools, App[int]):
 
 def run_app(options: Any) -> int:
     """Run the UI for ``corodbg SCRIPT``; the exit code is 0 after a normal quit."""
-    app = CorodbgApp(options.target, real_time=options.real_time, stdin=options.stdin)
+    app = CorodbgApp(options.target, real_time=options.real_time, stdin=options.stdin, strict=options.strict)
     result = app.run()
     session = app.session
     if session is not None and session.process is not None and session.process.returncode is None:

@@ -8,6 +8,7 @@ by default, which lines other tasks are suspended on) are plain, testable code.
 
 from __future__ import annotations
 
+import signal
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -85,9 +86,17 @@ class PauseState:
     def apply_terminated(self, event: Dict[str, Any]) -> None:
         """The child is gone: finished when it said how it exited, else crashed."""
         code = event.get("code")
-        if self.exit_code is None and isinstance(code, int) and code < 0:
+        if isinstance(self.exit_code, int) and self.exit_code < 0:
+            # The program's own end by a signal (a KeyboardInterrupt: python kills itself with SIGINT).
+            self.status = FINISHED
+            self.signal = -self.exit_code
+        elif self.exit_code is None and isinstance(code, int) and code < 0:
             self.status = CRASHED
             self.signal = -code
+        elif self.exit_code is None and code == 0 and self.status != FINISHED:
+            # A clean exit the agent could not report (the program closed corodbg's channel).
+            self.status = FINISHED
+            self.exit_code = 0
         elif self.exit_code is None and self.status != FINISHED:
             self.status = CRASHED
             self.exit_code = code
@@ -111,6 +120,8 @@ class PauseState:
         if self.status == PAUSED:
             return f"paused ({self.reason})" if self.reason else "paused"
         if self.status == FINISHED:
+            if isinstance(self.exit_code, int) and self.exit_code < 0:
+                return f"killed by {_signal_name(-self.exit_code)}"
             return f"finished (exit {self.exit_code})" if self.exit_code is not None else "finished"
         if self.status == CRASHED:
             if self.signal is not None:
@@ -177,6 +188,13 @@ class PauseState:
                 self._sitting[task["id"]] = (frame.get("file"), int(frame["line"]), task.get("name", ""))
             else:
                 self._sitting.pop(task["id"], None)
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
 
 
 def innermost_user_index(frames: List[Dict[str, Any]]) -> int:

@@ -6,10 +6,13 @@ compare stdout bytes, stderr bytes and the exit status. A program that needs a
 newer Python says so in a ``# requires: 3.X`` line and is skipped on older ones.
 
 The exceptions, checked against fixed expectations instead of ``python``:
-``samples/deadlock.py`` (python hangs; corodbg reports the deadlock),
-``samples/generator.py`` on 3.11+ (``asyncio.coroutine`` is gone, so python
-fails while corodbg's shim runs it) and ``programs/hour_sleep.py`` (python
-would sleep for two hours).
+``samples/deadlock.py`` (python hangs; corodbg reports the deadlock) and
+``programs/hour_sleep.py`` (python would sleep for two hours). Programs that
+need one of corodbg's shims (``samples/generator.py`` on 3.11+: no
+``asyncio.coroutine``; on 3.14 every program calling ``get_event_loop()``
+without a loop) make python fail: for them ``corodbg --strict`` must equal
+python byte for byte, and plain ``corodbg`` must exit 0 with exactly the
+shim's one notice on stderr (and the known stdout, see ``SHIM_STDOUT``).
 """
 
 from __future__ import annotations
@@ -110,13 +113,41 @@ def assert_same(expected: subprocess.CompletedProcess, actual: subprocess.Comple
     assert not problems, "\n" + "".join(problems)
 
 
+#: What a program that needs a shim prints under corodbg (python itself fails on it).
+SHIM_STDOUT = {"generator.py": CHAIN_OUTPUT}
+
+
+def shim_notice(plain: subprocess.CompletedProcess) -> Optional[bytes]:
+    """The notice corodbg prints when python failed for want of a shim corodbg provides, else None."""
+    from corodbg.agent.install import COROUTINE_NOTICE, GET_EVENT_LOOP_NOTICE
+
+    if plain.returncode == 0:
+        return None
+    if b"module 'asyncio' has no attribute 'coroutine'" in plain.stderr:
+        return COROUTINE_NOTICE.encode() + b"\n"
+    if sys.version_info >= (3, 14) and b"There is no current event loop" in plain.stderr:
+        return GET_EVENT_LOOP_NOTICE.encode() + b"\n"
+    return None
+
+
 @pytest.mark.parametrize("program", cases(PROGRAMS_DIR, "programs") + cases(SAMPLES_DIR, "samples"))
 def test_same_as_python(program: Path) -> None:
+    """Byte for byte as python; a program that needs a shim (python fails on it): with --strict
+    byte for byte as python, without it the shim's one notice on stderr and the expected stdout."""
     if program.name in NOT_UNDER_PYTHON:
         pytest.skip("checked by its own test")
-    if program.name == "generator.py" and sys.version_info >= (3, 11):
-        pytest.skip("asyncio.coroutine is gone: see test_generator_sample_runs_on_311_and_later")
-    assert_same(python(program), corodbg(program))
+    plain = python(program)
+    notice = shim_notice(plain)
+    if notice is None:
+        assert_same(plain, corodbg(program))
+        return
+    assert_same(plain, corodbg(program, "--strict"))
+    shimmed = corodbg(program)
+    # The notice, once; after it only what python itself warns about (3.12+: get_event_loop()).
+    assert shimmed.returncode == 0 and shimmed.stderr.startswith(notice), shimmed.stderr
+    assert shimmed.stderr.count(b"corodbg:") == 1 and b"Traceback" not in shimmed.stderr
+    if program.name in SHIM_STDOUT:  # (3.14: the programs without a known stdout are checked as above only)
+        assert shimmed.stdout == SHIM_STDOUT[program.name]
 
 
 @pytest.mark.parametrize("name", ["stderr_interleaved.py", "exc_unhandled.py", "exc_never_awaited.py"])
@@ -160,7 +191,11 @@ def test_generator_sample_runs_on_311_and_later() -> None:
     result = corodbg(program)
     assert result.returncode == 0
     assert result.stdout == CHAIN_OUTPUT
-    assert b"Traceback" not in result.stderr
+    # said once, though the program decorates three functions (3.12+ add python's own
+    # DeprecationWarning for get_event_loop() after it)
+    assert result.stderr.startswith(b"corodbg: asyncio.coroutine was removed in Python 3.11; corodbg provides "
+                                    b"it for this program (--strict: python's behaviour)\n")
+    assert result.stderr.count(b"corodbg:") == 1
 
 
 @pytest.mark.parametrize("name", ["gather.py", "taskgroup.py"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 import os
 import signal
@@ -198,3 +199,69 @@ def test_expand_lists_a_locals_children_one_level_at_a_time() -> None:
     assert json.loads(answers["many"]["text"])["more"] == 300
     assert children("slotted") == [("a", "[1, 2]", True), ("b", "'two'", False)]
     assert answers["gone"]["event"] == "error" and "no child 9" in answers["gone"]["message"]
+
+
+async def _run_to_the_end(program: str, *args: str, timeout: float = 20) -> List[Dict[str, Any]]:
+    session = Session(Target(program, list(args)), cwd=str(PROGRAMS))
+    await session.start()
+    try:
+        return await asyncio.wait_for(collect(session, []), timeout)
+    finally:
+        await session.close()
+
+
+def _output(events: List[Dict[str, Any]], stream: str) -> str:
+    return "".join(e["data"] for e in events if e["event"] == "output" and e["stream"] == stream)
+
+
+def test_output_flushed_before_a_sigkill_is_shown() -> None:
+    events = run(_run_to_the_end("flush_then_die.py", "kill"))
+    assert _output(events, "stdout") == "flushed before dying\n"
+    assert events[-1] == {"event": "terminated", "code": -signal.SIGKILL, "exit_code": -signal.SIGKILL}
+
+
+def test_output_before_a_segfault_and_faulthandlers_traceback_are_shown_in_order() -> None:
+    events = run(_run_to_the_end("flush_then_die.py"))
+    outputs = [(e["stream"], e["data"]) for e in events if e["event"] == "output"]
+    assert outputs[0] == ("stdout", "flushed before dying\n")
+    assert "Fatal Python error: Segmentation fault" in _output(events, "stderr")
+    assert events[-1]["code"] == -signal.SIGSEGV
+
+
+def test_the_program_sees_pythons_argv_no_inheritable_channel_and_its_venvs_packages() -> None:
+    events = run(_run_to_the_end("identity.py", "an-arg"))
+    assert _output(events, "stderr") == ""
+    has_rich = importlib.util.find_spec("rich") is not None  # what this interpreter's own site offers
+    assert _output(events, "stdout") == f"['identity.py', 'an-arg'] ['identity.py', 'an-arg'] []\n{has_rich} True\n"
+
+
+def test_a_program_that_closes_the_channel_runs_to_its_end_unobserved() -> None:
+    events = run(_run_to_the_end("closes_fds.py"))
+    assert "done after closing\n" in _output(events, "stdout")
+    assert "closed corodbg's channel" in _output(events, "stderr")
+    assert events[-1]["code"] == 0
+
+
+def test_the_end_is_noticed_while_a_grandchild_holds_the_pipes() -> None:
+    started = time.monotonic()
+    events = run(_run_to_the_end("leaves_a_daemon.py"))
+    assert time.monotonic() - started < 10
+    assert _output(events, "stdout") == "parent exits\n"
+    assert events[-1]["event"] == "terminated" and events[-1]["exit_code"] == 0
+
+
+def test_malformed_messages_become_notes_and_change_nothing() -> None:
+    async def scenario() -> List[Dict[str, Any]]:
+        session = Session(Target("chain.py"))
+        session.state = "running"
+        session._take_events(b"not json at all\n"
+                             b'{"event":"pause","reason":"step","step":"three"}\n'
+                             b'{"event":"output","stream":"agent","data":"ok\\n"}\n'
+                             b'[1, 2]\n{"event":"pause","reason":"step","step":3,"tasks":[{"id":1}]}\n')
+        return [session.events.get_nowait() for _ in range(session.events.qsize())] + [session.state]
+
+    *events, state = run(scenario())
+    assert state == "running"  # no malformed pause was taken for one
+    notes = [e["data"] for e in events if e["stream"] == "agent"]
+    assert len(notes) == 5 and notes[2] == "ok\n"
+    assert all("malformed" in note for index, note in enumerate(notes) if index != 2)

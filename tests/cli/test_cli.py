@@ -45,8 +45,6 @@ def binary_file(tmp_path: Path) -> Path:
     pytest.param(["--headless", "no_such_script.py"], "no_such_script.py", id="missing-script"),
     pytest.param(["--headless", "."], ".", id="directory"),
     pytest.param(["--headless", "--frobnicate", "x.py"], "--frobnicate", id="unknown-option"),
-    pytest.param(["--headless", "-m", "no_such_module_xyz"], "no_such_module_xyz", id="missing-module"),
-    pytest.param(["--headless", "-m", "no_such_package_xyz.sub"], "no_such_package_xyz", id="missing-submodule"),
     pytest.param([], "script", id="no-arguments"),
     pytest.param(["--headless"], "script", id="no-script"),
     pytest.param(["--headless", "-c"], "-c", id="option-without-value"),
@@ -108,3 +106,50 @@ def test_script_arguments_are_passed_through(tmp_path: Path) -> None:
     (tmp_path / "args.py").write_text("import sys\nprint(sys.argv[1:])\n")
     result = corodbg(["--headless", "args.py", "-c", "step", "--headless"], tmp_path)
     assert (result.stdout, result.returncode) == (b"['-c', 'step', '--headless']\n", 0)
+
+
+def test_a_script_run_through_a_symlink_imports_its_siblings(tmp_path: Path) -> None:
+    """python puts the script's resolved folder on sys.path[0] (~/bin/tool -> src/tool/main.py)."""
+    source = tmp_path / "src" / "tool"
+    source.mkdir(parents=True)
+    (source / "main.py").write_text("import helper\nprint(helper.WHERE, __file__.endswith('bin/tool'))\n")
+    (source / "helper.py").write_text("WHERE = 'sibling'\n")
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "tool").symlink_to(source / "main.py")
+    result = corodbg(["--headless", "bin/tool"], tmp_path)
+    assert (result.stdout, result.stderr, result.returncode) == (b"sibling True\n", b"", 0)
+
+
+@pytest.mark.parametrize("module", ["no_such_module_xyz", "no_such_package_xyz.sub"])
+def test_a_missing_module_is_reported_as_python_does(tmp_path: Path, module: str) -> None:
+    """``python -m X``: "/path/python: No module named X", exit 1 -- found (or not) where python looks."""
+    expected = subprocess.run([sys.executable, "-m", module], cwd=tmp_path, capture_output=True, timeout=60)
+    result = corodbg(["--headless", "-m", module], tmp_path)
+    assert (result.stdout, result.stderr, result.returncode) == (expected.stdout, expected.stderr, expected.returncode)
+    assert result.returncode == 1 and b"No module named" in result.stderr
+
+
+def _package(folder: Path, init: str = "") -> None:
+    package = folder / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text(init)
+    (package / "__main__.py").write_text("import asyncio, sys\nprint(asyncio.run(asyncio.sleep(0, 'pkg ran')), sys.argv[1:])\n")
+
+
+def test_dash_m_finds_a_package_in_the_working_directory(tmp_path: Path) -> None:
+    """The working directory is first on sys.path for ``-m`` (python's rule), in the UI's agent too."""
+    _package(tmp_path)
+    expected = subprocess.run([sys.executable, "-m", "pkg", "x"], cwd=tmp_path, capture_output=True, timeout=60)
+    result = corodbg(["--headless", "-m", "pkg", "x"], tmp_path)
+    assert (result.stdout, result.stderr, result.returncode) == (expected.stdout, expected.stderr, expected.returncode)
+    assert result.stdout == b"pkg ran ['x']\n"
+
+
+@pytest.mark.parametrize("error", ["ValueError('broken package')", "RuntimeError('broken package')"])
+def test_a_package_whose_init_raises_fails_as_under_python(tmp_path: Path, error: str) -> None:
+    """The program's import error is the program's: python's message or traceback, never corodbg's frames."""
+    _package(tmp_path, f"raise {error}\n")
+    expected = subprocess.run([sys.executable, "-m", "pkg"], cwd=tmp_path, capture_output=True, timeout=60)
+    result = corodbg(["--headless", "-m", "pkg"], tmp_path)
+    assert (result.stdout, result.stderr, result.returncode) == (expected.stdout, expected.stderr, expected.returncode)
+    assert b"corodbg" not in result.stderr

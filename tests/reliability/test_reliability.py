@@ -129,3 +129,28 @@ def test_a_killed_ui_leaves_no_agent_and_no_grandchild() -> None:
         assert not _alive(pids["agent"]) and not _alive(pids["grandchild"])
     finally:
         parent.kill()
+
+
+@pytest.mark.parametrize("name", [
+    "exc_str_raises.py",              # an exception whose __str__ raises: python's "<exception str() failed>"
+])
+def test_same_as_python_while_traced(name: str, tmp_path: Path) -> None:
+    """Pauses look at the program's objects (a task's exception, locals); that must change nothing."""
+    expected = python(name)
+    actual = corodbg(name, "--trace", str(tmp_path / "trace.jsonl"))
+    assert (actual.stdout, actual.stderr, actual.returncode) == \
+        (expected.stdout, expected.stderr, expected.returncode)
+
+
+def test_a_len_that_never_returns_does_not_freeze_the_pause(tmp_path: Path) -> None:
+    """is_expandable calls __len__: bounded like a repr, so the pause comes and says "not expandable"."""
+    trace = tmp_path / "trace.jsonl"
+    started = time.monotonic()
+    result = corodbg("endless_len.py", "-c", "break endless_len.py:18", "-c", "continue", "--trace", str(trace),
+                     timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert time.monotonic() - started < 10
+    pause = [json.loads(line) for line in trace.read_text().splitlines() if '"breakpoint"' in line][-1]
+    frame = pause["tasks"][0]["frames"][0]
+    assert frame["locals"]["forever"] == "<__main__.Forever object>"
+    assert "forever" not in frame["expandable"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
 import time
+from pathlib import Path
 
 from ui_helpers import REPO_ROOT, make_app, output_text, press_and_settle, run_async
 
@@ -55,3 +57,34 @@ async def test_the_app_stays_usable_at_40x12_and_back():
         await pilot.resize_terminal(120, 40)
         await press_and_settle(pilot, "c")
         assert app.state.status_text() == "finished (exit 0)"
+
+
+@run_async
+async def test_saving_the_output_never_follows_a_planted_symlink():
+    """``o`` refuses a ``corodbg-output.txt`` that is a symbolic link, and says so."""
+    victim = Path(tempfile.mkdtemp()) / "victim.txt"
+    victim.write_text("precious\n")
+    link = REPO_ROOT / "corodbg-output.txt"
+    link.unlink(missing_ok=True)
+    link.symlink_to(victim)
+    app = make_app("chain.py")
+    notes = []
+    app.notify = lambda message, **kwargs: notes.append(message)  # type: ignore[method-assign]
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await press_and_settle(pilot, "c", "o")
+        assert victim.read_text() == "precious\n"
+        assert link.is_symlink()
+        assert any("symbolic link" in note for note in notes), notes
+    finally:
+        link.unlink(missing_ok=True)
+
+
+@run_async
+async def test_carriage_returns_show_the_last_state_and_ctrl_c_is_killed_by_sigint():
+    app = make_app("progress_and_interrupt.py")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await press_and_settle(pilot, "c", "c")
+        assert "progress 100% ##########" in output_text(app).splitlines()
+        assert "progress  99%" not in output_text(app)
+        assert app.state.status_text() == "killed by SIGINT"

@@ -10,7 +10,8 @@ from corodbg.agent.runner import Target
 from corodbg.ui.app import CorodbgApp
 from corodbg.ui.widgets.output import OutputPane
 
-#: This checkout; the programs are given relative to it (corodbg itself may be installed elsewhere).
+#: The repository holding the test programs; programs are given relative to it. (Not corodbg's
+#: own folder: the engine under test may be an installation, as a user's is.)
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PROGRAMS = "tests/ui/programs"
 

@@ -73,7 +73,11 @@ class OutputPane(RichLog):
         """Write the program's whole output so far (stdout and stderr as they came) to ``path``."""
         self._spool.flush()
         self._spool.seek(0)
-        with open(path, "w", encoding="utf-8") as target:
+        # Never through a symbolic link: a planted ``corodbg-output.txt -> ~/.bashrc`` must not
+        # overwrite its target (ELOOP, reported by the caller as a notification).
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0),
+                     0o644)
+        with open(fd, "w", encoding="utf-8") as target:
             shutil.copyfileobj(self._spool, target)
             size = target.tell()
         self._spool.seek(0, os.SEEK_END)
@@ -99,12 +103,14 @@ class OutputPane(RichLog):
         self._write_lines(lines)
 
     def _line(self, stream: str, line: str) -> Text:
+        if "\r" in line:
+            line = carriage_returns(line)
         if len(line) > MAX_LINE_LENGTH:
             line = line[:MAX_LINE_LENGTH] + f"… ({len(line) - MAX_LINE_LENGTH:,} more characters)"
         for prefix, short in self._shorten:
             if prefix in line:
                 line = line.replace(prefix, short)
-        text = Text.from_ansi(line.rstrip("\r"), style=_STREAM_STYLES.get(stream, ""), end="")
+        text = Text.from_ansi(line, style=_STREAM_STYLES.get(stream, ""), end="")
         if stream == "agent":
             text = Text("[corodbg] ", "bold magenta") + text
         return text
@@ -117,3 +123,15 @@ class OutputPane(RichLog):
             self._empty = False
         lines = lines[-self.max_lines:] if self.max_lines else lines
         self.write(Text("\n").join(lines), scroll_end=True)
+
+
+def carriage_returns(line: str) -> str:
+    """The line as a terminal leaves it: each ``\\r`` returns to its start and overwrites.
+
+    Progress bars print ``\\r 10%\\r 20%...``; shown raw that is one huge line cut
+    at 2,000 characters, where a terminal shows the last state.
+    """
+    shown = ""
+    for segment in line.rstrip("\r").split("\r"):
+        shown = segment + shown[len(segment):]
+    return shown
