@@ -185,6 +185,10 @@ class StepLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-type]
                 self._check_task_end(handle)
             if self.observe_steps and self.observer is not None:
                 self.observer.after_step(self, handle)
+        # As asyncio's ``_run_once`` does: a frame object of this call may outlive it (the
+        # traceback of a task's exception links back to it), and must not keep the last
+        # handle, hence its task, alive: "exception was never retrieved" would come late.
+        handle = None
 
     def _run_unobserved(self, count: int) -> int:
         """The ready batch while nobody observes (continue): nothing but the step count and task ends.
@@ -195,20 +199,24 @@ class StepLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-type]
         ready = self._ready
         popleft = ready.popleft
         check = self._check_task_end if self.watch_task_ends else None
-        while count and ready:
-            count -= 1
-            handle = popleft()
-            if handle._cancelled:
-                continue
-            self.steps += 1
-            handle._run()
-            if check is not None:
-                check(handle)
-            if self.observe_steps:
-                if self.observer is not None:
-                    self.observer.after_step(self, handle)
-                return count
-        return 0
+        handle = None
+        try:
+            while count and ready:
+                count -= 1
+                handle = popleft()
+                if handle._cancelled:
+                    continue
+                self.steps += 1
+                handle._run()
+                if check is not None:
+                    check(handle)
+                if self.observe_steps:
+                    if self.observer is not None:
+                        self.observer.after_step(self, handle)
+                    return count
+            return 0
+        finally:
+            handle = None  # as in _run_once: no frame object of this call may keep the last handle
 
     def _check_task_end(self, handle: asyncio.Handle) -> None:
         """Note which task ran, and tell the observer when the step ended its task (one read per step)."""
