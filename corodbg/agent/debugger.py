@@ -247,7 +247,8 @@ class Debugger:
                 what = introspect.awaiting_description(chain) or "a future"
                 waits.append(f"{introspect.task_label(task)} waits on {what}")
         message = "deadlock: nothing is ready and nothing can wake the loop" + (
-            "; " + "; ".join(waits) if waits else "")
+            "; " + "; ".join(waits) if waits else "") + \
+            " (if something outside the program would wake it, run with --real-time)"
         self._pause("deadlock", loop, message=message, force=True)
 
     # -- the tracer's callbacks -----------------------------------------------------

@@ -12,6 +12,7 @@ from typing import IO, Callable, List, Optional
 
 from corodbg.agent.debugger import Debugger, Frontend
 from corodbg.agent.install import install_step_loop
+from corodbg.agent.loop import track_wrapped_futures
 from corodbg.agent.runner import Outcome, Target, run_target
 
 
@@ -20,6 +21,7 @@ def debug_program(target: Target, frontend: Frontend, *, pause_at_start: bool = 
                   on_debugger: Optional[Callable[[Debugger], None]] = None) -> Outcome:
     """Run ``target`` on the step loop, reporting pauses to ``frontend``."""
     install_step_loop(virtual_time=virtual_time)
+    track_wrapped_futures()
     debugger = Debugger(frontend, pause_at_start=pause_at_start)
     debugger.attach()
     if on_debugger is not None:

@@ -67,3 +67,41 @@ def same(expected: subprocess.CompletedProcess, actual: subprocess.CompletedProc
 def test_an_exception_never_retrieved_is_reported_when_python_reports_it() -> None:
     """Pause descriptions must not keep a finished task (or a frame's locals snapshot) alive."""
     same(python("unretrieved_exception.py"), corodbg("unretrieved_exception.py"))
+
+
+# -- 3: virtual time and the outside ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("program", [
+    "signal_add_handler.py",   # loop.add_signal_handler, the signal sent by another process
+    "signal_wakeup_fd.py",     # signal.signal + call_soon_threadsafe, no timer at all
+    "wrap_future_pool.py",     # asyncio.wrap_future of work in a concurrent.futures pool
+    "popen_connect_retry.py",  # a server started with Popen, a connect-retry loop
+    "child_watcher.py",        # a child watched through SIGCHLD (SafeChildWatcher where it exists)
+])
+def test_the_clock_waits_for_real_while_the_outside_may_wake_the_loop(program: str) -> None:
+    same(python(program), corodbg(program, trace=False))
+
+
+def test_a_program_that_waits_for_ctrl_c_waits_as_under_python() -> None:
+    """A SIGINT handler and nothing else pending: no deadlock report; the user's Ctrl-C stops it."""
+    def run(argv: List[str]) -> subprocess.CompletedProcess:
+        process = subprocess.Popen(argv + ["sigint_stop.py"], cwd=PROGRAMS, env=_env(), stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            assert process.stdout.readline() == b"ready\n"
+            time.sleep(0.5)  # whatever it does next, it must still be waiting after this
+            assert process.poll() is None, process.stderr.read()
+            process.send_signal(signal.SIGINT)
+            out, err = process.communicate(timeout=TIMEOUT)
+        finally:
+            process.kill()
+        return subprocess.CompletedProcess(argv, process.returncode, b"ready\n" + out, err)
+
+    same(run([sys.executable]), run([sys.executable, "-m", "corodbg", "--headless"]))
+
+
+def test_a_deadlock_with_nothing_outside_is_still_reported_and_names_real_time() -> None:
+    result = corodbg(str(Path(__file__).resolve().parents[2] / "samples" / "deadlock.py"), trace=False, timeout=30)
+    assert result.returncode == 1
+    assert b"deadlock" in result.stderr and b"--real-time" in result.stderr
