@@ -219,6 +219,10 @@ class CorodbgApp(PauseTools, App[int]):
                 self._state_dirty = True
                 self._awaiting_answer = False
                 stopped = True
+            elif kind == "blocked":  # a pause request met a call that does not return
+                self.state.apply_blocked(event)
+                self._pending_log.extend(self.log_feed.for_blocked(event))
+                self._state_dirty = True
             elif kind == "reply":
                 self._take_reply(event)
                 stopped = stopped or self._awaiting_answer
