@@ -96,18 +96,50 @@ class Debugger:
         self.ended: "OrderedDict[int, TaskInfo]" = OrderedDict()
         self.task_cache = TaskInfoCache()
         self.ready_cache = ReadyItemCache()
+        self.detached = False  # in a forked child (see forget_in_child)
 
     # -- wiring ----------------------------------------------------------------
 
     def attach(self) -> None:
-        """Adopt every StepLoop created from now on; answer ``breakpoint()``."""
+        """Adopt every StepLoop created from now on; answer ``breakpoint()``; let go of forked children."""
         StepLoop.on_created = self._adopt
         sys.breakpointhook = self._breakpoint_builtin
+        _attached[:] = [self]
+        if not _fork_hooks_registered and hasattr(os, "register_at_fork"):
+            os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)
+            _fork_hooks_registered.append(True)
 
     def detach(self) -> None:
         StepLoop.on_created = None
         sys.breakpointhook = sys.__breakpointhook__
         self._stop_tracing()
+        if _attached and _attached[0] is self:
+            _attached.clear()
+
+    def forget_in_child(self) -> None:
+        """In a forked child: the debugger lets go of it entirely.
+
+        The child (``os.fork``, a ProcessPoolExecutor worker) is not the
+        debugged program: it says nothing on the parent's channel (no output
+        events, no pause, no exit), is not traced and never pauses. Its output
+        still reaches fds 1 and 2, as under python.
+        """
+        self.detached = True
+        self.pause_requested = False
+        self.mode = CONTINUE
+        self._stop_tracing()
+        StepLoop.on_created = None
+        sys.breakpointhook = sys.__breakpointhook__
+        for loop in (self.loop, self.last_loop):
+            if loop is not None:
+                loop.observer = None
+                loop.observe_steps = False
+                loop.watch_task_ends = False
+        forget = getattr(self.frontend, "forget_in_child", None)
+        if forget is not None:
+            forget()
+        else:
+            _silence_channel_frontend(self.frontend)
 
     def _adopt(self, loop: StepLoop) -> None:
         previous = self.loop
@@ -347,6 +379,8 @@ class Debugger:
         """The program is over: one last pause (``end``), then tell the frontend."""
         self._stop_tracing()
         self.mode = CONTINUE
+        if self.detached:
+            return  # a forked child: its end is not the program's
         self._pause("end", self.last_loop, message=f"the program exited with code {code}", exit_code=code)
         self.frontend.on_exit(code)
 
@@ -359,6 +393,8 @@ class Debugger:
                force: bool = False, exit_code: Optional[int] = None) -> None:
         """Report a pause and wait for the command that resumes."""
         self.pause_requested = False
+        if self.detached:
+            return
         if not (self.frontend.wants_pauses or force):
             return
         self.pausing = True
@@ -628,6 +664,64 @@ class Debugger:
             self.log.pop(0)
             self.log_dropped += 1
         self.log.append(entry)
+
+
+#: The debugger attached in this process, for the fork hooks (registered once: they cannot be removed).
+_attached: List[Debugger] = []
+_fork_hooks_registered: List[bool] = []
+
+
+def _before_fork() -> None:
+    """Flush what the frontend buffered, so the child does not write it a second time at its exit."""
+    if _attached:
+        trace = getattr(_attached[0].frontend, "trace", None)
+        if trace is not None:
+            try:
+                trace.flush()
+            except Exception:
+                pass
+
+
+def _after_fork_in_child() -> None:
+    if _attached:
+        _attached[0].forget_in_child()
+
+
+def _silence_channel_frontend(frontend: Any) -> None:
+    """The UI's frontend in a forked child: nothing more goes up the parent's pipe.
+
+    The channel is shared with the parent (and its lock may have been held by a
+    thread that does not exist here): its writes become no-ops, and
+    ``sys.stdout``/``sys.stderr`` write to fds 1 and 2, which the parent's
+    forwarder reads, so the child's output still shows, as under python.
+    """
+    channel = getattr(frontend, "channel", None)
+    if channel is not None:
+        channel.closed = True
+        channel.capture = None
+        channel._write = lambda data: None
+        channel.flush_output = lambda: None
+        channel.send_output = lambda stream, text: None
+    import io
+    for name, fd in (("stdout", 1), ("stderr", 2)):
+        current = getattr(sys, name)
+        if type(current).__module__ == "corodbg.agent.channel":
+            try:
+                setattr(sys, name, io.TextIOWrapper(open(fd, "wb", closefd=False), encoding="utf-8",
+                                                    errors="backslashreplace" if fd == 2 else "strict",
+                                                    line_buffering=True))
+            except OSError:
+                pass
+    for attribute in ("commands", "trace"):  # the headless frontend: no more -c commands, no trace lines
+        if attribute == "commands" and isinstance(getattr(frontend, attribute, None), list):
+            frontend.commands = []
+        elif attribute == "trace" and getattr(frontend, "trace", None) is not None:
+            frontend.trace = None
+    if hasattr(frontend, "wants_pauses"):
+        try:
+            frontend.wants_pauses = False
+        except AttributeError:
+            pass
 
 
 class CommandFailed(Exception):

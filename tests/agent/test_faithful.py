@@ -105,3 +105,57 @@ def test_a_deadlock_with_nothing_outside_is_still_reported_and_names_real_time()
     result = corodbg(str(Path(__file__).resolve().parents[2] / "samples" / "deadlock.py"), trace=False, timeout=30)
     assert result.returncode == 1
     assert b"deadlock" in result.stderr and b"--real-time" in result.stderr
+
+
+# -- 9: os.fork and ProcessPoolExecutor ------------------------------------------------------------
+
+
+def _session_run(program: str, commands: List[str]) -> List[Dict[str, Any]]:
+    """Run ``program`` in the UI's agent, answering pauses with ``commands`` then continue; every event."""
+    import asyncio
+
+    from corodbg.agent.runner import Target
+    from corodbg.session import Session
+
+    async def scenario() -> List[Dict[str, Any]]:
+        session = Session(Target(program), cwd=str(PROGRAMS))
+        await session.start()
+        events = []
+        left = list(commands)
+        try:
+            while True:
+                event = await session.next_event()
+                events.append(event)
+                if event["event"] == "pause":
+                    await session.command(left.pop(0) if left else "continue")
+                if event["event"] == "terminated":
+                    return events
+        finally:
+            await session.close()
+
+    return asyncio.run(asyncio.wait_for(scenario(), TIMEOUT))
+
+
+def test_a_forked_child_is_detached_and_the_parent_goes_on() -> None:
+    events = _session_run("fork_child.py", ["step"] * 6)
+    output = "".join(e["data"] for e in events if e["event"] == "output")
+    assert output.splitlines() == ["child says hi", "child exited with 5", "parent done"]
+    assert [e["code"] for e in events if e["event"] == "exit"] == [0]
+    assert events[-1]["event"] == "terminated" and events[-1]["exit_code"] == 0
+    pauses = [e for e in events if e["event"] == "pause"]
+    assert [p["reason"] for p in pauses].count("end") == 1
+
+
+def test_stepping_through_a_process_pool_never_pauses_in_a_worker() -> None:
+    events = _session_run("process_pool.py", ["step"] * 40)
+    output = "".join(e["data"] for e in events if e["event"] == "output")
+    assert output == "[0, 1, 4]\n"
+    assert [e["code"] for e in events if e["event"] == "exit"] == [0]
+    for pause in (e for e in events if e["event"] == "pause"):
+        assert (pause.get("location") or {}).get("function") != "square"
+
+
+def test_a_forked_child_writes_nothing_into_the_trace() -> None:
+    result = corodbg("fork_child.py", commands=["step"] * 4)
+    same(python("fork_child.py"), result)
+    assert [e["code"] for e in result.events if e["event"] == "exit"] == [0]
