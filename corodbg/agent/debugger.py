@@ -444,6 +444,8 @@ class Debugger:
         name = command.get("cmd")
         loop, frame = context.loop, context.resume_frame
         if name == "quit":
+            if context.reason == "end":
+                return None  # the program's own ending (atexit, flushing, threads joined) still runs
             self._quit()
         if name == "eval" or name == "exec":
             target = self._frame_for_command(command, context)

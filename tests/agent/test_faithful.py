@@ -159,3 +159,15 @@ def test_a_forked_child_writes_nothing_into_the_trace() -> None:
     result = corodbg("fork_child.py", commands=["step"] * 4)
     same(python("fork_child.py"), result)
     assert [e["code"] for e in result.events if e["event"] == "exit"] == [0]
+
+
+# -- 6: the end of the program -------------------------------------------------------------------
+
+
+def test_quit_at_the_end_pause_runs_the_programs_ending(tmp_path: Path) -> None:
+    """atexit handlers, as under python; the exit status is the program's."""
+    state = tmp_path / "state.txt"
+    result = corodbg("saves_at_exit.py", str(state), commands=["continue", "quit"])
+    assert result.returncode == 3
+    assert state.read_text() == "saved\n"
+    assert result.stdout == b"working\n"

@@ -39,3 +39,33 @@ async def test_pause_in_a_blocking_call_shows_where_it_is_blocked():
         process = app.session.process
         await pilot.press("q")
         await asyncio.wait_for(process.wait(), 10)
+
+
+async def _at_the_end_pause(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("c")
+    assert await wait_until(pilot, lambda: pilot.app.state.reason == "end")
+    await settle(pilot)
+
+
+def test_quit_and_restart_at_the_end_pause_run_the_programs_atexit_handlers(tmp_path):
+    from corodbg.agent.runner import Target
+    from corodbg.ui.app import CorodbgApp
+    from ui_helpers import PROGRAMS, REPO_ROOT
+
+    state = tmp_path / "state.txt"
+
+    async def scenario():
+        app = CorodbgApp(Target(f"{PROGRAMS}/saves_at_exit.py", [str(state)]), cwd=str(REPO_ROOT))
+        async with app.run_test(size=SIZE) as pilot:
+            await _at_the_end_pause(pilot)
+            assert not state.exists()  # python runs atexit after the last line: not yet
+            await pilot.press("r")
+            await _at_the_end_pause(pilot)
+            assert state.read_text() == "saved\n"  # the first run's ending ran before the restart
+            process = app.session.process
+            await pilot.press("q")
+            await asyncio.wait_for(process.wait(), 20)
+        assert state.read_text() == "saved\nsaved\n"
+
+    asyncio.run(scenario())
