@@ -20,12 +20,13 @@ import asyncio
 import json
 import os
 import sys
+import threading as _threading
 import traceback
 import types
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Protocol, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Protocol, Tuple
 
 from corodbg.agent import introspect, values
 from corodbg.agent.breakpoints import BreakpointError, BreakpointTable, parse_breakpoint_spec
@@ -381,7 +382,12 @@ class Debugger:
         self.mode = CONTINUE
         if self.detached:
             return  # a forked child: its end is not the program's
-        self._pause("end", self.last_loop, message=f"the program exited with code {code}", exit_code=code)
+        gate = _EndGate.close() if self.frontend.wants_pauses else None
+        try:
+            self._pause("end", self.last_loop, message=f"the program exited with code {code}", exit_code=code)
+        finally:
+            if gate is not None:
+                gate.open()
         self.frontend.on_exit(code)
 
     # -- pausing -------------------------------------------------------------------
@@ -666,6 +672,65 @@ class Debugger:
             self.log.pop(0)
             self.log_dropped += 1
         self.log.append(entry)
+
+
+class _EndGate:
+    """While the end pause lasts, other threads' writes to sys.stdout/sys.stderr wait.
+
+    Under python the program ends right after its last line, and a daemon
+    thread printing then is frozen (it never gets the interpreter back); under
+    corodbg the end pause can last minutes, and daemon threads would go on
+    printing into the Output pane after "finished". So a write from any thread
+    but the main one waits until the pause is over; then the ending runs as
+    under python (non-daemon threads joined, atexit), and the writes go on.
+    Writes straight to file descriptors 1 and 2 are not held back.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self._opened = _threading.Event()
+        self._main = _threading.main_thread()
+
+    @classmethod
+    def close(cls) -> Optional["_EndGates"]:
+        gates = _EndGates([])
+        for name in ("stdout", "stderr"):
+            stream = getattr(sys, name)
+            if stream is not None and not isinstance(stream, _EndGate):
+                gate = cls(stream)
+                setattr(sys, name, gate)
+                gates.items.append((name, gate))
+        return gates
+
+    def _wait(self) -> None:
+        if _threading.current_thread() is not self._main:
+            self._opened.wait()
+
+    def write(self, text: str) -> int:
+        self._wait()
+        return self._stream.write(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        self._wait()
+        self._stream.writelines(lines)
+
+    def flush(self) -> None:
+        if _threading.current_thread() is self._main or self._opened.is_set():
+            self._stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@dataclass
+class _EndGates:
+    items: List[Tuple[str, _EndGate]]
+
+    def open(self) -> None:
+        for name, gate in self.items:
+            if getattr(sys, name) is gate:
+                setattr(sys, name, gate._stream)
+            gate._opened.set()
 
 
 #: The debugger attached in this process, for the fork hooks (registered once: they cannot be removed).

@@ -171,3 +171,35 @@ def test_quit_at_the_end_pause_runs_the_programs_ending(tmp_path: Path) -> None:
     assert result.returncode == 3
     assert state.read_text() == "saved\n"
     assert result.stdout == b"working\n"
+
+
+# -- 20: daemon threads after the end -----------------------------------------------------------------
+
+
+def test_daemon_threads_print_nothing_after_the_end() -> None:
+    """python stops daemon threads when the program ends; the end pause must not let them print on."""
+    import asyncio
+
+    from corodbg.agent.runner import Target
+    from corodbg.session import Session
+
+    async def scenario() -> List[Dict[str, Any]]:
+        session = Session(Target("daemon_printer.py"), cwd=str(PROGRAMS), real_time=True)
+        await session.start()
+        try:
+            await session.wait_for("pause")
+            await session.command("continue")
+            while True:
+                event = await session.next_event()
+                if event["event"] == "pause" and event["reason"] == "end":
+                    break
+            await asyncio.sleep(1.0)  # a daemon thread printing every 20 ms would show here
+            late = []
+            while not session.events.empty():
+                late.append(session.events.get_nowait())
+            return late
+        finally:
+            await session.close()
+
+    late = asyncio.run(asyncio.wait_for(scenario(), TIMEOUT))
+    assert [e for e in late if e["event"] == "output"] == []
