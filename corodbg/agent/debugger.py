@@ -98,6 +98,7 @@ class Debugger:
         self.task_cache = TaskInfoCache()
         self.ready_cache = ReadyItemCache()
         self.detached = False  # in a forked child (see forget_in_child)
+        self.foreign_loops: set = set()  # loop classes already reported by on_foreign_loop
 
     # -- wiring ----------------------------------------------------------------
 
@@ -283,6 +284,31 @@ class Debugger:
             "; " + "; ".join(waits) if waits else "") + \
             " (if something outside the program would wake it, run with --real-time)"
         self._pause("deadlock", loop, message=message, force=True)
+
+    def on_foreign_loop(self, loop: Any) -> None:
+        """A loop that is not a step loop starts running (uvloop, a loop class of the program's own).
+
+        It cannot be paused or stepped: say so at once (once per loop class),
+        rather than let the program end as "finished · step 0" with no word.
+        """
+        kind = f"{type(loop).__module__}.{type(loop).__qualname__}"
+        if kind in self.foreign_loops or self.detached or not self.frontend.wants_pauses:
+            return
+        self.foreign_loops.add(kind)
+        text = (f"the program runs its own event loop ({kind}), not corodbg's step loop: it runs without "
+                "pauses, steps or breakpoints in coroutines until it returns to a step loop "
+                "(use asyncio's default loop to debug it)")
+        notice = getattr(self.frontend, "notice", None)
+        if notice is not None:
+            notice(text)
+            return
+        channel = getattr(self.frontend, "channel", None)
+        if channel is not None:  # the UI's frontend: a [corodbg] line in Output, at once
+            channel.send_output("agent", f"[corodbg] {text}\n")
+            channel.flush_output()
+        else:
+            sys.__stderr__.write(f"corodbg: {text}\n")
+            sys.__stderr__.flush()
 
     # -- the tracer's callbacks -----------------------------------------------------
 

@@ -464,3 +464,43 @@ def track_wrapped_futures() -> None:
     wrap_future.corodbg_tracking = True  # type: ignore[attr-defined]
     asyncio.futures.wrap_future = wrap_future  # type: ignore[assignment]
     asyncio.wrap_future = wrap_future  # type: ignore[assignment]
+
+
+def step_the_programs_own_loop_classes() -> None:
+    """``asyncio.SelectorEventLoop`` and the default policy's factory become ``StepLoop``.
+
+    A program that makes its own loop class (``class MyLoop(asyncio.SelectorEventLoop)``),
+    its own policy (a ``DefaultEventLoopPolicy`` subclass), or passes
+    ``loop_factory=asyncio.SelectorEventLoop`` then still runs on the step loop:
+    the class it names *is* the step loop. Called before the program runs.
+    """
+    for module in (asyncio, asyncio.unix_events if hasattr(asyncio, "unix_events") else None):
+        if module is not None and getattr(module, "SelectorEventLoop", None) is not None:
+            module.SelectorEventLoop = StepLoop  # type: ignore[attr-defined,misc]
+    policy_class = getattr(asyncio, "DefaultEventLoopPolicy", None)
+    if policy_class is not None and hasattr(policy_class, "_loop_factory"):
+        policy_class._loop_factory = StepLoop
+
+
+def watch_running_loops(on_foreign: Any) -> None:
+    """Call ``on_foreign(loop)`` when a loop that is not a step loop starts running (uvloop, a loop of the program's).
+
+    Every asyncio loop, uvloop's too, sets itself as the running loop through
+    ``asyncio.events._set_running_loop``; the debugger can then say at once
+    that the program left the step loop, instead of ending with "step 0".
+    """
+    original = asyncio.events._set_running_loop
+    if getattr(original, "corodbg_watching", False):
+        return
+
+    def _set_running_loop(loop: Any) -> None:
+        if loop is not None and not isinstance(loop, StepLoop):
+            try:
+                on_foreign(loop)
+            except Exception:
+                pass
+        original(loop)
+
+    _set_running_loop.corodbg_watching = True  # type: ignore[attr-defined]
+    asyncio.events._set_running_loop = _set_running_loop  # type: ignore[assignment]
+    asyncio._set_running_loop = _set_running_loop  # type: ignore[attr-defined]

@@ -203,3 +203,28 @@ def test_daemon_threads_print_nothing_after_the_end() -> None:
 
     late = asyncio.run(asyncio.wait_for(scenario(), TIMEOUT))
     assert [e for e in late if e["event"] == "output"] == []
+
+
+# -- 12, 19: loops that are not the step loop ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("program", ["own_loop_class.py", "own_policy.py"])
+def test_a_loop_class_or_policy_of_the_programs_own_runs_on_the_step_loop(program: str) -> None:
+    result = corodbg(program, commands=["step", "step"])
+    expected = python(program)
+    assert (result.stdout, result.returncode) == (expected.stdout, expected.returncode)
+    pauses = [e for e in result.events if e["event"] == "pause"]
+    assert [p["reason"] for p in pauses][:3] == ["start", "step", "step"]
+    assert pauses[-1]["reason"] == "end" and pauses[-1]["step"] > 0
+
+
+def test_uvloop_is_named_at_once_in_the_ui() -> None:
+    pytest.importorskip("uvloop")
+    events = _session_run("uvloop_program.py", [])
+    notices = [e["data"] for e in events if e["event"] == "output" and e["stream"] == "agent"]
+    assert any("runs its own event loop (uvloop.Loop)" in text for text in notices), events
+    output = "".join(e["data"] for e in events if e["event"] == "output" and e["stream"] == "stdout")
+    assert output == "done\n"
+    first_notice = next(i for i, e in enumerate(events) if e["event"] == "output" and e["stream"] == "agent")
+    first_stdout = next(i for i, e in enumerate(events) if e["event"] == "output" and e["stream"] == "stdout")
+    assert first_notice < first_stdout  # said when the loop starts, not at the end
