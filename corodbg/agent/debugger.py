@@ -108,7 +108,8 @@ class Debugger:
         sys.breakpointhook = self._breakpoint_builtin
         _attached[:] = [self]
         if not _fork_hooks_registered and hasattr(os, "register_at_fork"):
-            os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)
+            os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child,
+                                after_in_parent=_after_fork_in_parent)
             _fork_hooks_registered.append(True)
 
     def detach(self) -> None:
@@ -766,6 +767,7 @@ _fork_hooks_registered: List[bool] = []
 
 def _before_fork() -> None:
     """Flush what the frontend buffered, so the child does not write it a second time at its exit."""
+    _hide_our_threads_from_fork_warning()
     if _attached:
         trace = getattr(_attached[0].frontend, "trace", None)
         if trace is not None:
@@ -775,7 +777,43 @@ def _before_fork() -> None:
                 pass
 
 
+_FORK_WARNING = r"This process \(pid=\d+\) is multi-threaded, use of (fork|forkpty)\(\) may lead to deadlocks"
+_fork_filter: List[Any] = []
+
+
+def _only_corodbg_threads() -> bool:
+    main = _threading.main_thread()
+    return all(t is main or getattr(t, "corodbg_internal", False) for t in _threading.enumerate())
+
+
+def _hide_our_threads_from_fork_warning() -> None:
+    """3.12+ warns at ``os.fork()`` in a multi-threaded process; corodbg's own threads must not cause it.
+
+    When every other thread is corodbg's (the channel's reader, the output
+    forwarder), python would not have warned: the warning is filtered for this
+    one fork (it is issued in the parent before the after-fork hooks run).
+    """
+    if sys.version_info < (3, 12) or not _only_corodbg_threads():
+        return
+    import warnings
+
+    warnings.filterwarnings("ignore", message=_FORK_WARNING, category=DeprecationWarning)
+    _fork_filter[:] = [warnings.filters[0]]
+
+
+def _after_fork_in_parent() -> None:
+    if _fork_filter:
+        import warnings
+
+        try:
+            warnings.filters.remove(_fork_filter.pop())
+            warnings._filters_mutated()  # type: ignore[attr-defined]
+        except (ValueError, AttributeError):
+            pass
+
+
 def _after_fork_in_child() -> None:
+    _after_fork_in_parent()
     if _attached:
         _attached[0].forget_in_child()
 
