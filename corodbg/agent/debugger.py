@@ -793,6 +793,7 @@ def _hide_our_threads_from_fork_warning() -> None:
     forwarder), python would not have warned: the warning is filtered for this
     one fork (it is issued in the parent before the after-fork hooks run).
     """
+    _forget_fork_filter()  # the previous fork's: the program may have threads of its own by now
     if sys.version_info < (3, 12) or not _only_corodbg_threads():
         return
     import warnings
@@ -802,6 +803,10 @@ def _hide_our_threads_from_fork_warning() -> None:
 
 
 def _after_fork_in_parent() -> None:
+    """Nothing: 3.13 warns after the after-fork hooks; the filter goes at the next fork."""
+
+
+def _forget_fork_filter() -> None:
     if _fork_filter:
         import warnings
 
@@ -813,7 +818,7 @@ def _after_fork_in_parent() -> None:
 
 
 def _after_fork_in_child() -> None:
-    _after_fork_in_parent()
+    _forget_fork_filter()
     if _attached:
         _attached[0].forget_in_child()
 
