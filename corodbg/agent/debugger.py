@@ -205,7 +205,9 @@ class Debugger:
     def before_step(self, loop: StepLoop) -> int:
         if loop.steps == 0 and self.mode in (START, SEND):
             self._pause(START, loop)
-        elif self.pause_requested:
+        elif self.pause_requested and not _wakes_the_loop(loop, loop._ready[0]):
+            # (The pause request's own wake-up of the loop runs first: pausing on it would
+            # show the loop's plumbing, not the program.)
             self._pause("pause", loop)
         elif self.mode == SEND and not (loop._ready and introspect.is_housekeeping(loop._ready[0])):
             self._pause(SEND, loop)
@@ -858,6 +860,12 @@ def _silence_channel_frontend(frontend: Any) -> None:
             frontend.wants_pauses = False
         except AttributeError:
             pass
+
+
+def _wakes_the_loop(loop: StepLoop, handle: asyncio.Handle) -> bool:
+    """The handle that reads the loop's self-pipe (``call_soon_threadsafe``, a pause request)."""
+    callback = handle._callback
+    return getattr(callback, "__self__", None) is loop and getattr(callback, "__name__", "") == "_read_from_self"
 
 
 class CommandFailed(Exception):
