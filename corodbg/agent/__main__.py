@@ -37,7 +37,6 @@ if __name__ == "__main__" and not __package__:  # run by path, as the session do
         _ADDED_ROOT = True
 
 import signal
-import threading
 import traceback
 from typing import TYPE_CHECKING, List
 
@@ -71,6 +70,7 @@ def main(argv: List[str]) -> int:
 
     from corodbg.agent.channel import Channel, ChannelFrontend, install_writers
     from corodbg.agent.debugger import Debugger
+    from corodbg.agent.interrupt import PauseInterrupter
     from corodbg.agent.main import debug_program
     from corodbg.agent.runner import Target
 
@@ -85,23 +85,11 @@ def main(argv: List[str]) -> int:
     frontend = ChannelFrontend(channel)
     debugger_box: List[Debugger] = []
 
-    def on_pause_request() -> None:
-        if not debugger_box:
-            return
-        debugger = debugger_box[0]
-        debugger.request_pause()
-        # A step that never returns gets no chance to look at the flag: interrupt it.
-        timer = threading.Timer(0.25, _interrupt_if_still_running, (debugger,))
-        timer.daemon = True
-        timer.corodbg_internal = True  # type: ignore[attr-defined]  # not the program's real work
-        timer.start()
-
-    def on_sigint(signum: int, frame: object) -> None:
-        if debugger_box:
-            debugger_box[0].interrupt(frame)  # type: ignore[arg-type]
-
-    signal.signal(signal.SIGINT, on_sigint)
-    channel.on_pause_request = on_pause_request
+    # A pause interrupts any step without a signal the program could see (agent/interrupt.py);
+    # SIGINT stays the program's, as under python.
+    interrupter = PauseInterrupter(lambda: debugger_box[0] if debugger_box else None, channel.send)
+    interrupter.install()
+    channel.on_pause_request = interrupter.request
     _report_os_exit(channel)
     if os.environ.pop("CORODBG_STDIN_IS_NULL", None):
         from corodbg.agent.stdin_notice import NOTICE, NoticingStdin
@@ -150,11 +138,6 @@ def _report_os_exit(channel: "Channel") -> None:
             real_exit(code)
 
     os._exit = exit_reporting  # type: ignore[assignment]
-
-
-def _interrupt_if_still_running(debugger: object) -> None:
-    if getattr(debugger, "pause_requested", False) and not getattr(debugger, "pausing", False):
-        signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":

@@ -20,12 +20,13 @@ import asyncio
 import json
 import os
 import sys
+import threading as _threading
 import traceback
 import types
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Protocol, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Protocol, Tuple
 
 from corodbg.agent import introspect, values, wake
 from corodbg.agent.breakpoints import BreakpointError, BreakpointTable, parse_breakpoint_spec
@@ -96,18 +97,52 @@ class Debugger:
         self.ended: "OrderedDict[int, TaskInfo]" = OrderedDict()
         self.task_cache = TaskInfoCache()
         self.ready_cache = ReadyItemCache()
+        self.detached = False  # in a forked child (see forget_in_child)
+        self.foreign_loops: set = set()  # loop classes already reported by on_foreign_loop
 
     # -- wiring ----------------------------------------------------------------
 
     def attach(self) -> None:
-        """Adopt every StepLoop created from now on; answer ``breakpoint()``."""
+        """Adopt every StepLoop created from now on; answer ``breakpoint()``; let go of forked children."""
         StepLoop.on_created = self._adopt
         sys.breakpointhook = self._breakpoint_builtin
+        _attached[:] = [self]
+        if not _fork_hooks_registered and hasattr(os, "register_at_fork"):
+            os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child,
+                                after_in_parent=_after_fork_in_parent)
+            _fork_hooks_registered.append(True)
 
     def detach(self) -> None:
         StepLoop.on_created = None
         sys.breakpointhook = sys.__breakpointhook__
         self._stop_tracing()
+        if _attached and _attached[0] is self:
+            _attached.clear()
+
+    def forget_in_child(self) -> None:
+        """In a forked child: the debugger lets go of it entirely.
+
+        The child (``os.fork``, a ProcessPoolExecutor worker) is not the
+        debugged program: it says nothing on the parent's channel (no output
+        events, no pause, no exit), is not traced and never pauses. Its output
+        still reaches fds 1 and 2, as under python.
+        """
+        self.detached = True
+        self.pause_requested = False
+        self.mode = CONTINUE
+        self._stop_tracing()
+        StepLoop.on_created = None
+        sys.breakpointhook = sys.__breakpointhook__
+        for loop in (self.loop, self.last_loop):
+            if loop is not None:
+                loop.observer = None
+                loop.observe_steps = False
+                loop.watch_task_ends = False
+        forget = getattr(self.frontend, "forget_in_child", None)
+        if forget is not None:
+            forget()
+        else:
+            _silence_channel_frontend(self.frontend)
 
     def _adopt(self, loop: StepLoop) -> None:
         previous = self.loop
@@ -170,7 +205,9 @@ class Debugger:
     def before_step(self, loop: StepLoop) -> int:
         if loop.steps == 0 and self.mode in (START, SEND):
             self._pause(START, loop)
-        elif self.pause_requested:
+        elif self.pause_requested and not _wakes_the_loop(loop, loop._ready[0]):
+            # (The pause request's own wake-up of the loop runs first: pausing on it would
+            # show the loop's plumbing, not the program.)
             self._pause("pause", loop)
         elif self.mode == SEND and not (loop._ready and introspect.is_housekeeping(loop._ready[0])):
             self._pause(SEND, loop)
@@ -249,8 +286,34 @@ class Debugger:
                 what = introspect.awaiting_description(chain) or "a future"
                 waits.append(f"{introspect.task_label(task)} waits on {what}")
         message = "deadlock: nothing is ready and nothing can wake the loop" + (
-            "; " + "; ".join(waits) if waits else "")
+            "; " + "; ".join(waits) if waits else "") + \
+            " (if something outside the program would wake it, run with --real-time)"
         self._pause("deadlock", loop, message=message, force=True)
+
+    def on_foreign_loop(self, loop: Any) -> None:
+        """A loop that is not a step loop starts running (uvloop, a loop class of the program's own).
+
+        It cannot be paused or stepped: say so at once (once per loop class),
+        rather than let the program end as "finished · step 0" with no word.
+        """
+        kind = f"{type(loop).__module__}.{type(loop).__qualname__}"
+        if kind in self.foreign_loops or self.detached or not self.frontend.wants_pauses:
+            return
+        self.foreign_loops.add(kind)
+        text = (f"the program runs its own event loop ({kind}), not corodbg's step loop: it runs without "
+                "pauses, steps or breakpoints in coroutines until it returns to a step loop "
+                "(use asyncio's default loop to debug it)")
+        notice = getattr(self.frontend, "notice", None)
+        if notice is not None:
+            notice(text)
+            return
+        channel = getattr(self.frontend, "channel", None)
+        if channel is not None:  # the UI's frontend: a [corodbg] line in Output, at once
+            channel.send_output("agent", f"[corodbg] {text}\n")
+            channel.flush_output()
+        else:
+            sys.__stderr__.write(f"corodbg: {text}\n")
+            sys.__stderr__.flush()
 
     # -- the tracer's callbacks -----------------------------------------------------
 
@@ -348,7 +411,14 @@ class Debugger:
         """The program is over: one last pause (``end``), then tell the frontend."""
         self._stop_tracing()
         self.mode = CONTINUE
-        self._pause("end", self.last_loop, message=f"the program exited with code {code}", exit_code=code)
+        if self.detached:
+            return  # a forked child: its end is not the program's
+        gate = _EndGate.close() if self.frontend.wants_pauses else None
+        try:
+            self._pause("end", self.last_loop, message=f"the program exited with code {code}", exit_code=code)
+        finally:
+            if gate is not None:
+                gate.open()
         self.frontend.on_exit(code)
 
     # -- pausing -------------------------------------------------------------------
@@ -360,6 +430,8 @@ class Debugger:
                force: bool = False, exit_code: Optional[int] = None) -> None:
         """Report a pause and wait for the command that resumes."""
         self.pause_requested = False
+        if self.detached:
+            return
         if not (self.frontend.wants_pauses or force):
             return
         self.pausing = True
@@ -409,6 +481,8 @@ class Debugger:
         name = command.get("cmd")
         loop, frame = context.loop, context.resume_frame
         if name == "quit":
+            if context.reason == "end":
+                return None  # the program's own ending (atexit, flushing, threads joined) still runs
             self._quit()
         if name == "eval" or name == "exec":
             target = self._frame_for_command(command, context)
@@ -629,6 +703,171 @@ class Debugger:
             self.log.pop(0)
             self.log_dropped += 1
         self.log.append(entry)
+
+
+class _EndGate:
+    """While the end pause lasts, other threads' writes to sys.stdout/sys.stderr wait.
+
+    Under python the program ends right after its last line, and a daemon
+    thread printing then is frozen (it never gets the interpreter back); under
+    corodbg the end pause can last minutes, and daemon threads would go on
+    printing into the Output pane after "finished". So a write from any thread
+    but the main one waits until the pause is over; then the ending runs as
+    under python (non-daemon threads joined, atexit), and the writes go on.
+    Writes straight to file descriptors 1 and 2 are not held back.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self._opened = _threading.Event()
+        self._main = _threading.main_thread()
+
+    @classmethod
+    def close(cls) -> Optional["_EndGates"]:
+        gates = _EndGates([])
+        for name in ("stdout", "stderr"):
+            stream = getattr(sys, name)
+            if stream is not None and not isinstance(stream, _EndGate):
+                gate = cls(stream)
+                setattr(sys, name, gate)
+                gates.items.append((name, gate))
+        return gates
+
+    def _wait(self) -> None:
+        if _threading.current_thread() is not self._main:
+            self._opened.wait()
+
+    def write(self, text: str) -> int:
+        self._wait()
+        return self._stream.write(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        self._wait()
+        self._stream.writelines(lines)
+
+    def flush(self) -> None:
+        if _threading.current_thread() is self._main or self._opened.is_set():
+            self._stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@dataclass
+class _EndGates:
+    items: List[Tuple[str, _EndGate]]
+
+    def open(self) -> None:
+        for name, gate in self.items:
+            if getattr(sys, name) is gate:
+                setattr(sys, name, gate._stream)
+            gate._opened.set()
+
+
+#: The debugger attached in this process, for the fork hooks (registered once: they cannot be removed).
+_attached: List[Debugger] = []
+_fork_hooks_registered: List[bool] = []
+
+
+def _before_fork() -> None:
+    """Flush what the frontend buffered, so the child does not write it a second time at its exit."""
+    _hide_our_threads_from_fork_warning()
+    if _attached:
+        trace = getattr(_attached[0].frontend, "trace", None)
+        if trace is not None:
+            try:
+                trace.flush()
+            except Exception:
+                pass
+
+
+_FORK_WARNING = r"This process \(pid=\d+\) is multi-threaded, use of (fork|forkpty)\(\) may lead to deadlocks"
+_fork_filter: List[Any] = []
+
+
+def _only_corodbg_threads() -> bool:
+    main = _threading.main_thread()
+    return all(t is main or getattr(t, "corodbg_internal", False) for t in _threading.enumerate())
+
+
+def _hide_our_threads_from_fork_warning() -> None:
+    """3.12+ warns at ``os.fork()`` in a multi-threaded process; corodbg's own threads must not cause it.
+
+    When every other thread is corodbg's (the channel's reader, the output
+    forwarder), python would not have warned: the warning is filtered for this
+    one fork (it is issued in the parent before the after-fork hooks run).
+    """
+    _forget_fork_filter()  # the previous fork's: the program may have threads of its own by now
+    if sys.version_info < (3, 12) or not _only_corodbg_threads():
+        return
+    import warnings
+
+    warnings.filterwarnings("ignore", message=_FORK_WARNING, category=DeprecationWarning)
+    _fork_filter[:] = [warnings.filters[0]]
+
+
+def _after_fork_in_parent() -> None:
+    """Nothing: 3.13 warns after the after-fork hooks; the filter goes at the next fork."""
+
+
+def _forget_fork_filter() -> None:
+    if _fork_filter:
+        import warnings
+
+        try:
+            warnings.filters.remove(_fork_filter.pop())
+            warnings._filters_mutated()  # type: ignore[attr-defined]
+        except (ValueError, AttributeError):
+            pass
+
+
+def _after_fork_in_child() -> None:
+    _forget_fork_filter()
+    if _attached:
+        _attached[0].forget_in_child()
+
+
+def _silence_channel_frontend(frontend: Any) -> None:
+    """The UI's frontend in a forked child: nothing more goes up the parent's pipe.
+
+    The channel is shared with the parent (and its lock may have been held by a
+    thread that does not exist here): its writes become no-ops, and
+    ``sys.stdout``/``sys.stderr`` write to fds 1 and 2, which the parent's
+    forwarder reads, so the child's output still shows, as under python.
+    """
+    channel = getattr(frontend, "channel", None)
+    if channel is not None:
+        channel.closed = True
+        channel.capture = None
+        channel._write = lambda data: None
+        channel.flush_output = lambda: None
+        channel.send_output = lambda stream, text: None
+    import io
+    for name, fd in (("stdout", 1), ("stderr", 2)):
+        current = getattr(sys, name)
+        if type(current).__module__ == "corodbg.agent.channel":
+            try:
+                setattr(sys, name, io.TextIOWrapper(open(fd, "wb", closefd=False), encoding="utf-8",
+                                                    errors="backslashreplace" if fd == 2 else "strict",
+                                                    line_buffering=True))
+            except OSError:
+                pass
+    for attribute in ("commands", "trace"):  # the headless frontend: no more -c commands, no trace lines
+        if attribute == "commands" and isinstance(getattr(frontend, attribute, None), list):
+            frontend.commands = []
+        elif attribute == "trace" and getattr(frontend, "trace", None) is not None:
+            frontend.trace = None
+    if hasattr(frontend, "wants_pauses"):
+        try:
+            frontend.wants_pauses = False
+        except AttributeError:
+            pass
+
+
+def _wakes_the_loop(loop: StepLoop, handle: asyncio.Handle) -> bool:
+    """The handle that reads the loop's self-pipe (``call_soon_threadsafe``, a pause request)."""
+    callback = handle._callback
+    return getattr(callback, "__self__", None) is loop and getattr(callback, "__name__", "") == "_read_from_self"
 
 
 class CommandFailed(Exception):

@@ -13,10 +13,11 @@ import asyncio
 import gc
 import inspect
 import linecache
+import sys
 import types
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-from corodbg.agent.protocol import FrameInfo, Location, ReadyItem, TaskInfo
+from corodbg.agent.protocol import FrameInfo, Location, TaskInfo
 from corodbg.agent.saferepr import safe_repr, safe_str
 from corodbg.agent.usercode import display_path, is_user_file
 from corodbg.agent.values import is_expandable
@@ -93,12 +94,36 @@ def location_of(frame: types.FrameType) -> Location:
             "function": qualname(code)}
 
 
+def read_locals(frame: types.FrameType) -> Dict[str, Any]:
+    """A copy of the frame's variables, leaving nothing of the debugger's reading behind.
+
+    Before 3.13 ``frame.f_locals`` builds a dict that stays cached on the frame
+    and holds every value until the frame next runs a trace call or ends: a
+    variable the program has since deleted stays alive (a failed task whose
+    last reference was ``del``-ed would report "exception was never retrieved"
+    late, or never call the program's exception handler). So the cached dict
+    of a suspended function frame (``f_back`` is None: not executing) is
+    emptied after copying; it is rebuilt from the frame whenever read again,
+    and a trace call rebuilds it before using it. Module and class frames are
+    left alone: their ``f_locals`` *is* their namespace.
+    """
+    cached = frame.f_locals
+    copy = dict(cached)
+    if _SNAPSHOT_LOCALS and frame.f_back is None and frame.f_code.co_flags & inspect.CO_OPTIMIZED \
+            and cached is not frame.f_globals:
+        cached.clear()
+    return copy
+
+
+_SNAPSHOT_LOCALS = sys.version_info < (3, 13)
+
+
 def frame_locals(frame: types.FrameType) -> Tuple[Dict[str, str], List[str]]:
     """The frame's locals as safe reprs, and the names of those the Frame pane can expand."""
     result: Dict[str, str] = {}
     expandable: List[str] = []
     try:
-        items = list(frame.f_locals.items())
+        items = list(read_locals(frame).items())
     except Exception:
         return result, expandable
     for name, value in items[:MAX_LOCALS]:
@@ -114,7 +139,7 @@ def call_description(frame: types.FrameType) -> str:
     names = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
     shown = []
     try:
-        values = frame.f_locals
+        values = read_locals(frame)
     except Exception:
         values = {}
     for name in names:
@@ -149,7 +174,7 @@ def coroutine_label(coro: Any) -> str:
     name = getattr(coro, "__qualname__", None) or type(coro).__name__
     if name.endswith("._wrap_awaitable"):
         frame = getattr(coro, "cr_frame", None)
-        inner = getattr(coro, "cr_await", None) or (frame.f_locals.get("awaitable") if frame else None)
+        inner = getattr(coro, "cr_await", None) or (read_locals(frame).get("awaitable") if frame else None)
         if inner is not None:
             return coroutine_label(inner)
     return f"{name}()"

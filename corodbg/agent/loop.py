@@ -31,6 +31,9 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures.thread
 import heapq
+import os
+import signal
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -81,10 +84,104 @@ class ScheduleRecord:
         return {"picks": {str(k): v for k, v in self.picks.items()}, "clock": [list(c) for c in self.clock]}
 
 
-def _is_idle_worker_thread(thread: threading.Thread) -> bool:
-    """Executor workers wait for jobs forever; their pending jobs are counted apart."""
+def _is_idle_worker_thread(thread: threading.Thread, frames: Dict[int, Any]) -> bool:
+    """An executor's worker waiting for a job: it cannot wake the loop until given one.
+
+    A ThreadPoolExecutor worker is busy while one of its frames runs a work
+    item (``_WorkItem.run``); a ProcessPoolExecutor's manager thread while work
+    items are pending (its worker processes are then busy too).
+    """
     target = getattr(thread, "_target", None)
-    return target is concurrent.futures.thread._worker or type(thread).__name__ == "_ExecutorManagerThread"
+    if target is concurrent.futures.thread._worker:
+        frame = frames.get(thread.ident)  # type: ignore[arg-type]
+        while frame is not None:
+            if frame.f_code is _WORK_ITEM_RUN:
+                return False
+            frame = frame.f_back
+        return True
+    if type(thread).__name__ == "_ExecutorManagerThread":
+        return not getattr(thread, "pending_work_items", None)
+    return False
+
+
+_WORK_ITEM_RUN = concurrent.futures.thread._WorkItem.run.__code__
+
+
+def _process_pool_workers() -> Set[int]:
+    """The pids of ProcessPoolExecutor workers: idle ones wait for jobs forever, like worker threads."""
+    pids: Set[int] = set()
+    for thread in threading.enumerate():
+        if type(thread).__name__ == "_ExecutorManagerThread":
+            pids.update(getattr(thread, "processes", None) or ())
+    return pids
+
+
+def _live_child_processes(exclude: Set[int]) -> bool:
+    """Whether this process has a child that still runs (not a zombie), other than ``exclude``.
+
+    A child may wake the loop (a watcher reaps it, it connects back, it sends a
+    signal), so the clock must not jump while one lives. Linux lists children
+    in ``/proc/self/task/*/children``; elsewhere ``waitid`` tells whether any
+    child exists at all.
+    """
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        tasks = []
+    pids: List[int] = []
+    listed = False
+    for tid in tasks:
+        try:
+            with open(f"/proc/self/task/{tid}/children") as children:
+                pids += [int(pid) for pid in children.read().split()]
+            listed = True
+        except (OSError, ValueError):
+            continue
+    if not listed:
+        try:
+            return os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None  # type: ignore[attr-defined]
+        except (ChildProcessError, AttributeError, OSError):
+            return False
+    for pid in pids:
+        if pid in exclude:
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                state = stat.read().rpartition(")")[2].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state not in ("Z", "X"):
+            return True
+    return False
+
+
+def _program_signal_handlers() -> Set[int]:
+    """Signals the program handles in Python (``signal.signal`` or ``loop.add_signal_handler``).
+
+    Python's own SIGINT handler, the SIGINT handler of ``asyncio.run`` (3.11+)
+    and corodbg's handlers do not count: they are no sign that the program
+    waits for a signal.
+    """
+    found: Set[int] = set()
+    for signum in _VALID_SIGNALS:
+        try:
+            handler = signal.getsignal(signum)
+        except (ValueError, OSError):
+            continue
+        if not callable(handler) or handler is signal.default_int_handler:
+            continue
+        func = getattr(handler, "func", handler)  # functools.partial
+        if getattr(func, "__name__", "") == "_on_sigint" or \
+                (getattr(func, "__module__", None) or "").startswith("corodbg."):
+            continue
+        found.add(int(signum))
+    return found
+
+
+_VALID_SIGNALS = sorted(signal.valid_signals()) if hasattr(signal, "valid_signals") else []
+#: How long a real wait lasts at most, so that a thread or a child ending without
+#: a word to the loop is noticed (and the clock may jump again).
+_REAL_WAIT_SLICE = 0.25
 
 
 class StepLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-type]
@@ -125,14 +222,31 @@ class StepLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-type]
 
     def run_in_executor(self, executor: Any, func: Any, *args: Any) -> asyncio.Future:
         future = super().run_in_executor(executor, func, *args)
+        self.track_outside_future(future)
+        return future
+
+    def track_outside_future(self, future: asyncio.Future) -> None:
+        """A loop future that something outside will complete (an executor job, ``wrap_future``).
+
+        Counted while the *loop* future is undone: the outside's result travels
+        by ``call_soon_threadsafe``, so there is no window where the job is
+        finished, its result not yet delivered, and the clock jumps past it.
+        """
         pending = self._executor_futures
         if len(pending) > 64:
             pending[:] = [f for f in pending if not f.done()]
         pending.append(future)
-        return future
 
     def real_work_pending(self) -> bool:
-        """Whether something outside the loop (I/O, a thread, a child) may still wake it."""
+        """Whether something outside the loop may still wake it: then the clock must not jump.
+
+        The outside is: a file descriptor registered with the selector (sockets,
+        pipes, a pidfd), a future an executor or a ``concurrent.futures``
+        future will complete, a live thread that is not an idle executor
+        worker, a live child process (not an idle process-pool worker), and a
+        signal handler of the program's own (other than SIGINT's, see
+        ``waits_for_interrupt``).
+        """
         if len(self._selector.get_map()) > self._internal_fds:
             return True
         pending = self._executor_futures
@@ -141,12 +255,25 @@ class StepLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-type]
             if pending:
                 return True
         main = threading.main_thread()
+        frames: Optional[Dict[int, Any]] = None
         for thread in threading.enumerate():
-            if thread is main or getattr(thread, "corodbg_internal", False):
+            if thread is main or getattr(thread, "corodbg_internal", False) or not thread.is_alive():
                 continue
-            if thread.is_alive() and not _is_idle_worker_thread(thread):
+            if frames is None:
+                frames = sys._current_frames()
+            if not _is_idle_worker_thread(thread, frames):
                 return True
-        return False
+        if _program_signal_handlers() - {int(signal.SIGINT)}:
+            return True
+        return _live_child_processes(_process_pool_workers())
+
+    def waits_for_interrupt(self) -> bool:
+        """The program handles SIGINT itself (a server waiting for Ctrl-C): no deadlock, wait as python does.
+
+        SIGINT alone does not stop the clock's jumps: it comes from the user,
+        not from work the program started.
+        """
+        return int(signal.SIGINT) in _program_signal_handlers()
 
     # -- one iteration ---------------------------------------------------------
 
@@ -185,6 +312,10 @@ class StepLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-type]
                 self._check_task_end(handle)
             if self.observe_steps and self.observer is not None:
                 self.observer.after_step(self, handle)
+        # As asyncio's ``_run_once`` does: a frame object of this call may outlive it (the
+        # traceback of a task's exception links back to it), and must not keep the last
+        # handle, hence its task, alive: "exception was never retrieved" would come late.
+        handle = None
 
     def _run_unobserved(self, count: int) -> int:
         """The ready batch while nobody observes (continue): nothing but the step count and task ends.
@@ -195,20 +326,24 @@ class StepLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-type]
         ready = self._ready
         popleft = ready.popleft
         check = self._check_task_end if self.watch_task_ends else None
-        while count and ready:
-            count -= 1
-            handle = popleft()
-            if handle._cancelled:
-                continue
-            self.steps += 1
-            handle._run()
-            if check is not None:
-                check(handle)
-            if self.observe_steps:
-                if self.observer is not None:
-                    self.observer.after_step(self, handle)
-                return count
-        return 0
+        handle = None
+        try:
+            while count and ready:
+                count -= 1
+                handle = popleft()
+                if handle._cancelled:
+                    continue
+                self.steps += 1
+                handle._run()
+                if check is not None:
+                    check(handle)
+                if self.observe_steps:
+                    if self.observer is not None:
+                        self.observer.after_step(self, handle)
+                    return count
+            return 0
+        finally:
+            handle = None  # as in _run_once: no frame object of this call may keep the last handle
 
     def _check_task_end(self, handle: asyncio.Handle) -> None:
         """Note which task ran, and tell the observer when the step ended its task (one read per step)."""
@@ -273,13 +408,19 @@ class StepLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-type]
             self._ready.append(handle)
 
     def _wait_for_events(self, timeout: Optional[float]) -> list:
-        """Poll the selector; with the virtual clock, jump time instead of sleeping."""
+        """Poll the selector; with the virtual clock, jump time instead of sleeping.
+
+        The clock jumps only when nothing outside the loop can still wake it
+        (``real_work_pending``); otherwise the loop waits for real, in slices
+        so that a thread or child ending without a word is noticed, and the
+        clock advances by the real time waited.
+        """
         select = self._selector.select
         if not self.virtual_time or timeout == 0:
             return select(timeout)
         if self.real_work_pending():
             started = time.monotonic()
-            events = select(timeout)
+            events = select(_REAL_WAIT_SLICE if timeout is None else min(timeout, _REAL_WAIT_SLICE))
             self._virtual_now += time.monotonic() - started
             return events
         events = select(0)
@@ -289,11 +430,77 @@ class StepLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-type]
             self._virtual_now = self._scheduled[0]._when
             self.record.clock.append((self.steps, self._virtual_now))
             return events
-        # Nothing ready, nothing scheduled, nothing pending: a deadlock, unless a
-        # signal (or another process) wakes us. Tell the debugger, then block as
-        # plain asyncio would.
+        if self.waits_for_interrupt():
+            return select(None)  # as python: until the user's Ctrl-C (or a pause request)
+        # Nothing ready, nothing scheduled, nothing pending: a deadlock, unless
+        # something corodbg cannot see wakes us. Tell the debugger, then block
+        # as plain asyncio would.
         if self.observer is not None:
             self.observer.on_deadlock(self)
             if self._ready or self._scheduled or self._stopping:
                 return []
         return select(None)
+
+
+def track_wrapped_futures() -> None:
+    """Make ``asyncio.wrap_future`` tell a step loop that an outside future will wake it.
+
+    A ``concurrent.futures.Future`` (work in a pool, a thread of the
+    program's) completes the loop's future from outside; while it is pending
+    the clock must not jump past it (a ``wait_for`` timeout would fire early).
+    """
+    original = asyncio.futures.wrap_future
+    if getattr(original, "corodbg_tracking", False):
+        return
+
+    def wrap_future(future: Any, *, loop: Any = None) -> Any:
+        wrapped = original(future, loop=loop)
+        owner = wrapped.get_loop() if wrapped is not future else None
+        if isinstance(owner, StepLoop) and not wrapped.done():
+            owner.track_outside_future(wrapped)
+        return wrapped
+
+    wrap_future.__doc__ = original.__doc__
+    wrap_future.corodbg_tracking = True  # type: ignore[attr-defined]
+    asyncio.futures.wrap_future = wrap_future  # type: ignore[assignment]
+    asyncio.wrap_future = wrap_future  # type: ignore[assignment]
+
+
+def step_the_programs_own_loop_classes() -> None:
+    """``asyncio.SelectorEventLoop`` and the default policy's factory become ``StepLoop``.
+
+    A program that makes its own loop class (``class MyLoop(asyncio.SelectorEventLoop)``),
+    its own policy (a ``DefaultEventLoopPolicy`` subclass), or passes
+    ``loop_factory=asyncio.SelectorEventLoop`` then still runs on the step loop:
+    the class it names *is* the step loop. Called before the program runs.
+    """
+    for module in (asyncio, asyncio.unix_events if hasattr(asyncio, "unix_events") else None):
+        if module is not None and getattr(module, "SelectorEventLoop", None) is not None:
+            module.SelectorEventLoop = StepLoop  # type: ignore[attr-defined,misc]
+    policy_class = getattr(asyncio, "DefaultEventLoopPolicy", None)
+    if policy_class is not None and hasattr(policy_class, "_loop_factory"):
+        policy_class._loop_factory = StepLoop
+
+
+def watch_running_loops(on_foreign: Any) -> None:
+    """Call ``on_foreign(loop)`` when a loop that is not a step loop starts running (uvloop, a loop of the program's).
+
+    Every asyncio loop, uvloop's too, sets itself as the running loop through
+    ``asyncio.events._set_running_loop``; the debugger can then say at once
+    that the program left the step loop, instead of ending with "step 0".
+    """
+    original = asyncio.events._set_running_loop
+    if getattr(original, "corodbg_watching", False):
+        return
+
+    def _set_running_loop(loop: Any) -> None:
+        if loop is not None and not isinstance(loop, StepLoop):
+            try:
+                on_foreign(loop)
+            except Exception:
+                pass
+        original(loop)
+
+    _set_running_loop.corodbg_watching = True  # type: ignore[attr-defined]
+    asyncio.events._set_running_loop = _set_running_loop  # type: ignore[assignment]
+    asyncio._set_running_loop = _set_running_loop  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ from typing import IO, Callable, List, Optional
 
 from corodbg.agent.debugger import Debugger, Frontend
 from corodbg.agent.install import install_step_loop
+from corodbg.agent.loop import step_the_programs_own_loop_classes, track_wrapped_futures, watch_running_loops
 from corodbg.agent.runner import Outcome, Target, run_target
 
 
@@ -25,8 +26,11 @@ def debug_program(target: Target, frontend: Frontend, *, pause_at_start: bool = 
     once, in corodbg's voice, when the program relies on one.
     """
     install_step_loop(virtual_time=virtual_time, strict=strict, notice=notice or _say)
+    track_wrapped_futures()
     debugger = Debugger(frontend, pause_at_start=pause_at_start)
     debugger.attach()
+    step_the_programs_own_loop_classes()
+    watch_running_loops(debugger.on_foreign_loop)
     if on_debugger is not None:
         on_debugger(debugger)
     try:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import types
+import weakref
 from typing import Any, Dict, List, Optional, Set, Tuple
 
 from corodbg.agent import introspect, wake
@@ -33,7 +34,9 @@ class TaskInfoCache:
     """The last description of each suspended task, by the debugger's task id."""
 
     def __init__(self) -> None:
-        #: task id -> (its description as waiting, (its ready handle, its description as ready) or ())
+        #: task id -> (its description as waiting, (a weak reference to its ready handle, its description
+        #: as ready) or ()). Weak: a handle holds its task, and a finished task must be freed when the
+        #: program drops it, as under python ("exception was never retrieved" comes then).
         self._known: Dict[int, Tuple[TaskInfo, Tuple[Any, ...]]] = {}
 
     def forget(self) -> None:
@@ -61,12 +64,12 @@ class TaskInfoCache:
         handle = ready_tasks.get(id(task))
         if handle is None:
             return waiting
-        if as_ready and as_ready[0] is handle:  # the same handle still queued: the same action
+        if as_ready and as_ready[0]() is handle:  # the same handle still queued: the same action
             return as_ready[1]
         action = introspect.task_action(handle, task)
         ready: TaskInfo = {**waiting, "state": "ready", "awaiting": action}  # type: ignore[typeddict-item]
         if self._known.get(task_id) is known:
-            self._known[task_id] = (waiting, (handle, ready))
+            self._known[task_id] = (waiting, (weakref.ref(handle), ready))
         return ready
 
 
@@ -80,7 +83,7 @@ def _settled(task: asyncio.Task) -> bool:
         if code.co_cellvars or code.co_freevars:
             return False
         try:
-            values = list(frame.f_locals.values())
+            values = list(introspect.read_locals(frame).values())
         except Exception:
             return False
         if any(type(value) not in PLAIN_TYPES for value in values):
@@ -100,7 +103,9 @@ class ReadyItemCache:
 
     def __init__(self, limit: int = 1000) -> None:
         self.limit = limit
-        self._known: Dict[int, Tuple[asyncio.Handle, ReadyItem]] = {}
+        #: id(handle) -> (a weak reference to it, its description). Weak: a handle that ran must not keep
+        #: its task alive until the next pause (see TaskInfoCache).
+        self._known: Dict[int, Tuple["weakref.ReferenceType[asyncio.Handle]", ReadyItem]] = {}
 
     def items(self, loop: asyncio.AbstractEventLoop) -> List[ReadyItem]:
         known, fresh = self._known, {}
@@ -109,8 +114,8 @@ class ReadyItemCache:
             if handle._cancelled:
                 continue
             entry = known.get(id(handle))
-            if entry is None or entry[0] is not handle:
-                entry = (handle, wake.describe_handle(handle, 0))
+            if entry is None or entry[0]() is not handle:
+                entry = (weakref.ref(handle), wake.describe_handle(handle, 0))
             fresh[id(handle)] = entry
             items.append({**entry[1], "index": position + 1})  # type: ignore[typeddict-item]
         self._known = fresh

@@ -43,6 +43,8 @@ from corodbg.ui.widgets.step_log import StepLogPane
 FRAME_INTERVAL = 1 / 30
 #: At most this many queued events are folded into one repaint.
 BATCH_LIMIT = 5000
+#: Seconds the program's own ending (atexit, threads) may take when quitting or restarting at the end pause.
+ENDING_TIMEOUT = 5.0
 
 #: (key, action, description) for the help screen; the bindings below say the same.
 KEYS: List[Tuple[str, str, str]] = [
@@ -185,7 +187,26 @@ class CorodbgApp(PauseTools, App[int]):
             self._render_timer = None
         session, self.session = self.session, None
         if session is not None:
+            await self._let_the_program_end(session)
             await session.close()
+
+    async def _let_the_program_end(self, session: Session) -> None:
+        """At the end pause, quit and restart first let the program's own ending run.
+
+        Python runs atexit handlers, flushes, and joins non-daemon threads after
+        the last line; a program that saves its state at exit must not lose it
+        because it ran under corodbg. In the middle of a run, quitting still
+        ends the program at once. The ending gets ``ENDING_TIMEOUT`` seconds.
+        """
+        process = session.process
+        if process is None or process.returncode is not None or session.state != "paused" \
+                or self.state.reason != "end":
+            return
+        try:
+            await session.command("continue")
+            await asyncio.wait_for(process.wait(), ENDING_TIMEOUT)
+        except (SessionError, asyncio.TimeoutError, OSError):
+            pass
 
     @work(group="session", exclusive=True)
     async def _consume(self, session: Session) -> None:
@@ -224,6 +245,10 @@ class CorodbgApp(PauseTools, App[int]):
                 self._state_dirty = True
                 self._awaiting_answer = False
                 stopped = True
+            elif kind == "blocked":  # a pause request met a call that does not return
+                self.state.apply_blocked(event)
+                self._pending_log.extend(self.log_feed.for_blocked(event))
+                self._state_dirty = True
             elif kind == "reply":
                 self._take_reply(event)
                 stopped = stopped or self._awaiting_answer

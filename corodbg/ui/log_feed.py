@@ -45,6 +45,15 @@ class LogFeed:
             out.extend(ending_lines(reason, event["message"]))
         return out
 
+    def for_blocked(self, event: Dict[str, Any]) -> List[Dict[str, Any]]:
+        """A pause request met a call that does not return: say where, with the whole stack (outermost first)."""
+        out: List[Dict[str, Any]] = [{"step": None, "kind": "warning", "text": event.get("message", "blocked")}]
+        for frame in event.get("stack") or []:
+            mark = "▶" if frame.get("blocking") else " "
+            out.append({"step": None, "text": f"  {mark} {frame.get('file')}:{frame.get('line')} "
+                                              f"{frame.get('function')}: {frame.get('source', '')}"})
+        return out
+
     def for_output(self, stream: str, data: str) -> List[Dict[str, Any]]:
         """Warnings asyncio and Python print on stderr that a debugging user must not miss.
 

@@ -44,6 +44,8 @@ class PauseState:
     tasks: List[Dict[str, Any]] = field(default_factory=list)
     breakpoints: List[Dict[str, Any]] = field(default_factory=list)
     selected: Optional[FrameRef] = None
+    #: While running: the call the program is blocked in, as the agent reported on a pause request.
+    blocked: Optional[str] = None
     #: The tasks by id: pauses over the pipe carry only what changed (agent/delta.py).
     task_map: Dict[int, Dict[str, Any]] = field(default_factory=dict, repr=False)
     _by_name: Dict[Any, Dict[str, Any]] = field(default_factory=dict, repr=False)
@@ -54,6 +56,7 @@ class PauseState:
 
     def apply_pause(self, event: Dict[str, Any]) -> None:
         """Take a ``pause`` event; the selection goes to the paused task's innermost user frame."""
+        self.blocked = None
         self.reason = event.get("reason", "")
         self.step = int(event.get("step") or 0)
         self.time = float(event.get("time") or 0.0)
@@ -108,6 +111,12 @@ class PauseState:
 
     def set_running(self) -> None:
         self.status = RUNNING
+        self.blocked = None
+
+    def apply_blocked(self, event: Dict[str, Any]) -> None:
+        """Take a ``blocked`` report: the program cannot pause until the call returns."""
+        if self.status == RUNNING:
+            self.blocked = event.get("call") or "a call"
 
     # -- reading -------------------------------------------------------------------
 
@@ -127,6 +136,8 @@ class PauseState:
             if self.signal is not None:
                 return f"crashed (signal {self.signal})"
             return f"crashed (status {self.exit_code})" if self.exit_code is not None else "crashed"
+        if self.status == RUNNING and self.blocked:
+            return f"running (blocked in {self.blocked})"
         return self.status
 
     def task_named(self, name: Optional[str]) -> Optional[Dict[str, Any]]:

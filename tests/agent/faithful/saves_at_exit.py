@@ -1,0 +1,21 @@
+"""Saves its state at exit (the file named by argv[1]), then exits with status 3."""
+import asyncio
+import atexit
+import sys
+
+
+def save():
+    with open(sys.argv[1], "a") as state:
+        state.write("saved\n")
+
+
+atexit.register(save)
+
+
+async def main():
+    await asyncio.sleep(0)
+    print("working")
+
+
+asyncio.run(main())
+sys.exit(3)
