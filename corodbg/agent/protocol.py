@@ -191,7 +191,7 @@ _TASK = _Record({"id": int, "name": str},
                  "result": _OPT_STR, "exception": _OPT_STR})
 _READY = _Record({"index": int, "description": str},
                  {"kind": _OPT_STR, "action": _OPT_STR, "task": _OPT_STR, "coroutine": _OPT_STR,
-                  "housekeeping": bool})
+                  "housekeeping": bool, "internal": bool, "raw": str})
 _LOG_ENTRY = _Record({}, {"step": _OPT_INT, "text": str, "command": _OPT_STR, "item": _OPT_STR,
                           "task": _OPT_STR, "picked": _OPT_INT, "of": _OPT_INT, "from_line": _OPT_INT,
                           "to_line": _OPT_INT, "outcome": _OPT_STR, "kind": _OPT_STR})
@@ -210,6 +210,10 @@ EVENT_SHAPES: Dict[str, Any] = {
     "reply": _Record({"text": str}, {"command": dict, "breakpoints": _ListOf(_BREAKPOINT)}),
     "error": _Record({"message": str}, {"command": dict}),
     "exit": _Record({"code": int}),
+    "blocked": _Record({"call": str, "message": str},
+                       {"stuck": bool, "seconds": _NUMBER, "location": _Maybe(_LOCATION),
+                        "stack": _ListOf(_Record({"file": str, "line": int, "function": str},
+                                                 {"source": str, "user": bool, "blocking": bool}))}),
 }
 
 #: Output streams an event may name (``agent``: corodbg's own notes).

@@ -12,7 +12,7 @@ SIZE = (110, 32)
 
 
 def log_text(app) -> str:
-    return "\n".join(strip.text for strip in app.query_one(StepLogPane).lines)
+    return app.query_one(StepLogPane).text
 
 
 async def wait_until(pilot, condition, seconds: float = 20.0) -> bool:
