@@ -53,18 +53,21 @@ class StepLoopPolicy(asyncio.unix_events._UnixDefaultEventLoopPolicy):  # type: 
     """
 
     _loop_factory = StepLoop
-    #: No shims: ``get_event_loop()`` behaves as python's own.
-    strict = False
+
+
+class ShimmedStepLoopPolicy(StepLoopPolicy):
+    """With the shim: ``get_event_loop()`` creates the loop on first use, as before 3.14.
+
+    A class of its own, so that with ``--strict`` no frame of corodbg's stands in
+    python's traceback of ``get_event_loop()``.
+    """
 
     if sys.version_info >= (3, 14):
 
         def get_event_loop(self) -> asyncio.AbstractEventLoop:
-            """Create the loop on first use, as Python did before 3.14 (unless strict)."""
             try:
                 return super().get_event_loop()
             except RuntimeError:
-                if self.strict:
-                    raise
                 _say_once(GET_EVENT_LOOP_NOTICE)
                 loop = self.new_event_loop()
                 self.set_event_loop(loop)
@@ -81,8 +84,7 @@ def install_step_loop(*, virtual_time: bool = True, strict: bool = False,
     StepLoop.virtual_time_default = virtual_time
     if notice is not None:
         _notice = notice
-    policy = StepLoopPolicy()
-    policy.strict = strict
+    policy = StepLoopPolicy() if strict else ShimmedStepLoopPolicy()
     setter = getattr(asyncio.events, "_set_event_loop_policy", None) or asyncio.set_event_loop_policy
     setter(policy)
     if not strict and not hasattr(asyncio, "coroutine"):

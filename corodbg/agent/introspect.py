@@ -19,7 +19,7 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from corodbg.agent.protocol import FrameInfo, Location, TaskInfo
 from corodbg.agent.saferepr import safe_repr, safe_str
-from corodbg.agent.usercode import display_path, is_user_file
+from corodbg.agent.usercode import display_path, is_user_file, real_path
 from corodbg.agent.values import is_expandable
 
 MAX_LOCALS = 40
@@ -80,6 +80,7 @@ def frame_info(frame: types.FrameType) -> FrameInfo:
     return {
         "function": where["function"],
         "file": where["file"],
+        "path": where["path"],
         "line": where["line"],
         "source": linecache.getline(code.co_filename, where["line"]).strip(),
         "locals": shown,
@@ -91,7 +92,7 @@ def frame_info(frame: types.FrameType) -> FrameInfo:
 def location_of(frame: types.FrameType) -> Location:
     code = frame.f_code
     return {"file": display_path(code.co_filename), "line": frame.f_lineno or code.co_firstlineno,
-            "function": qualname(code)}
+            "function": qualname(code), "path": real_path(code.co_filename)}
 
 
 def read_locals(frame: types.FrameType) -> Dict[str, Any]:

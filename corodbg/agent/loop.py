@@ -477,7 +477,8 @@ def step_the_programs_own_loop_classes() -> None:
     for module in (asyncio, asyncio.unix_events if hasattr(asyncio, "unix_events") else None):
         if module is not None and getattr(module, "SelectorEventLoop", None) is not None:
             module.SelectorEventLoop = StepLoop  # type: ignore[attr-defined,misc]
-    policy_class = getattr(asyncio, "DefaultEventLoopPolicy", None)
+    # The default policy by its module-private name: the public one warns on 3.14+ (deprecated).
+    policy_class = getattr(asyncio.unix_events, "_UnixDefaultEventLoopPolicy", None)
     if policy_class is not None and hasattr(policy_class, "_loop_factory"):
         policy_class._loop_factory = StepLoop
 

@@ -26,14 +26,16 @@ PAUSE_REASONS = (
 
 
 class Location(TypedDict):
-    file: str
+    file: str             # as shown: relative to the working directory, or <lib>/... for libraries
     line: int
     function: str
+    path: str             # the real path, to read the source from (never shown)
 
 
 class FrameInfo(TypedDict):
     function: str
     file: str
+    path: str
     line: int
     source: str
     locals: Dict[str, str]
@@ -183,7 +185,7 @@ class _Maybe:
         self.shape = shape
 
 
-_LOCATION = _Record({"file": str, "line": int}, {"function": _OPT_STR})
+_LOCATION = _Record({"file": str, "line": int}, {"function": _OPT_STR, "path": str})
 _FRAME = _Record({"function": str, "file": str, "line": int},
                  {"source": _OPT_STR, "locals": _MapOf(str), "expandable": _ListOf(str), "user": bool})
 _TASK = _Record({"id": int, "name": str},

@@ -72,6 +72,17 @@ def display_path(filename: str) -> str:
     return known
 
 
+_REAL_PATHS: Dict[str, str] = {}
+
+
+def real_path(filename: str) -> str:
+    """The file's absolute path, for reading its source (labels use ``display_path``)."""
+    known = _REAL_PATHS.get(filename)
+    if known is None:
+        known = _REAL_PATHS[filename] = filename if filename.startswith("<") else os.path.abspath(filename)
+    return known
+
+
 def _display_path(filename: str, cwd: str) -> str:
     path = os.path.abspath(filename)
     if path.startswith(cwd + os.sep):

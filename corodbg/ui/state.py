@@ -160,13 +160,13 @@ class PauseState:
         frames = task.get("frames") or []
         return frames[self.selected.index] if 0 <= self.selected.index < len(frames) else None
 
-    def source_position(self) -> Optional[Tuple[str, int]]:
-        """The file and line the Source pane centres on: the selected frame, else the pause location."""
+    def source_position(self) -> Optional[Tuple[str, int, Optional[str]]]:
+        """The file (as shown), line and real path the Source pane centres on: the selected frame,
+        else the pause location. The path is None where the agent gave none (then: the file)."""
         frame = self.selected_frame()
-        if frame is not None and frame.get("file"):
-            return frame["file"], int(frame.get("line") or 0)
-        if self.location and self.location.get("file"):
-            return self.location["file"], int(self.location.get("line") or 0)
+        where = frame if frame is not None and frame.get("file") else self.location
+        if where and where.get("file"):
+            return where["file"], int(where.get("line") or 0), where.get("path")
         return None
 
     def breakpoints_in(self, file: str) -> Dict[int, Dict[str, Any]]:

@@ -145,7 +145,8 @@ def test_same_as_python(program: Path) -> None:
     shimmed = corodbg(program)
     # The notice, once; after it only what python itself warns about (3.12+: get_event_loop()).
     assert shimmed.returncode == 0 and shimmed.stderr.startswith(notice), shimmed.stderr
-    assert shimmed.stderr.count(b"corodbg:") == 1 and b"Traceback" not in shimmed.stderr
+    notices = [line for line in shimmed.stderr.splitlines() if line.startswith(b"corodbg:")]
+    assert len(notices) == len(set(notices)) and b"Traceback" not in shimmed.stderr  # each shim says it once
     if program.name in SHIM_STDOUT:  # (3.14: the programs without a known stdout are checked as above only)
         assert shimmed.stdout == SHIM_STDOUT[program.name]
 
@@ -195,7 +196,9 @@ def test_generator_sample_runs_on_311_and_later() -> None:
     # DeprecationWarning for get_event_loop() after it)
     assert result.stderr.startswith(b"corodbg: asyncio.coroutine was removed in Python 3.11; corodbg provides "
                                     b"it for this program (--strict: python's behaviour)\n")
-    assert result.stderr.count(b"corodbg:") == 1
+    assert result.stderr.count(b"asyncio.coroutine was removed") == 1
+    # 3.14+: the program's get_event_loop() needs the other shim, said once too
+    assert result.stderr.count(b"corodbg:") == (2 if sys.version_info >= (3, 14) else 1)
 
 
 @pytest.mark.parametrize("name", ["gather.py", "taskgroup.py"])

@@ -111,7 +111,7 @@ def test_pause_interrupts_a_step_that_never_returns_and_close_ends_its_children(
     assert pause["reason"] == "pause"
     assert pause["elapsed"] < 1.0
     assert pause["location"]["function"] == "spin"
-    assert pause["location"]["line"] in (12, 13, 14)
+    assert pause["location"]["line"] in (11, 12)  # in the loop: its body, or (3.14+) its header
     assert not _alive(pause["child"])
 
 

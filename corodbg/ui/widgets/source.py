@@ -99,9 +99,9 @@ class SourcePane(LineList):
                 self.placeholder = "(the program is over)" if state.is_over else "(no source position)"
             self.refresh()
             return
-        file, line = position
+        file, line, path = position
         if file != self.file:
-            self._load(file)
+            self._load(file, path)
         self.current_line = line if state.status == "paused" or state.selected is not None else 0
         self.other_lines = state.suspended_lines(file)
         self.breakpoint_lines = state.breakpoints_in(file)
@@ -139,9 +139,12 @@ class SourcePane(LineList):
         self.border_title = "Source"
         self.set_rows(0)
 
-    def _load(self, file: str) -> None:
+    def _load(self, file: str, path: Optional[str] = None) -> None:
+        """Show ``file`` (its name as shown) read from ``path`` (the agent's real path, for
+        library files shown as ``<lib>/...``), else from the file name itself."""
         self.file = file
-        path = file if os.path.isabs(file) else os.path.join(self.cwd, file)
+        if path is None:
+            path = file if os.path.isabs(file) else os.path.join(self.cwd, file)
         try:
             mtime = os.stat(path).st_mtime
             cached = self._cache.get(path)
