@@ -112,7 +112,7 @@ def main(argv: List[str]) -> int:
     return outcome.code
 
 
-def _die_by_sigint(channel: "Channel") -> None:
+def _die_by_sigint(channel: Channel) -> None:
     """A KeyboardInterrupt ended the program: python then kills itself with SIGINT, so do we
     (the UI shows "killed by SIGINT", a shell sees status 130 from the signal)."""
     channel.flush_writers()
@@ -120,7 +120,7 @@ def _die_by_sigint(channel: "Channel") -> None:
     os.kill(os.getpid(), signal.SIGINT)
 
 
-def _report_os_exit(channel: "Channel") -> None:
+def _report_os_exit(channel: Channel) -> None:
     """``os._exit(n)`` skips every cleanup, ours too: send the output and the exit status first,
     so the UI shows "finished (exit n)", not a crash."""
     real_exit = os._exit

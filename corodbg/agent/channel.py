@@ -80,7 +80,7 @@ class Channel:
         self._events = events_fd
         self._commands = commands_fd
         self._identities = {fd: fd_identity(fd) for fd in (commands_fd, events_fd)}
-        self.inbox: "queue.Queue[Dict[str, Any]]" = queue.Queue()
+        self.inbox: queue.Queue[Dict[str, Any]] = queue.Queue()
         self.on_pause_request: Optional[Callable[[], None]] = None
         #: The controller is gone (the agent is on its way out).
         self.closed = False

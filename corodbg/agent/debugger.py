@@ -34,10 +34,10 @@ from corodbg.agent.evaluate import evaluate, execute
 from corodbg.agent.linehooks import LineHooks
 from corodbg.agent.loop import StepLoop
 from corodbg.agent.protocol import PauseEvent, TaskInfo
-from corodbg.agent.tracer import BreakpointMonitor, LineTracer
-from corodbg.agent.usercode import is_user_file
 from corodbg.agent.saferepr import bounded_call, repr_timer, safe_str
 from corodbg.agent.task_cache import ReadyItemCache, TaskInfoCache
+from corodbg.agent.tracer import BreakpointMonitor, LineTracer
+from corodbg.agent.usercode import is_user_file
 
 #: Modes: what the program is doing until the next pause.
 START, SEND, STEP, NEXT, FINISH, CONTINUE = "start", "send", "step", "next", "finish", "continue"
@@ -89,12 +89,12 @@ class Debugger:
         self.stop_frames: List[types.FrameType] = []    # next/finish: stop at these frames' lines
         self.return_frames: List[types.FrameType] = []  # ... and at their callers' once they return
         self.target_task: Optional[asyncio.Task] = None
-        self.task_ids: "weakref.WeakKeyDictionary[asyncio.Task, int]" = weakref.WeakKeyDictionary()
+        self.task_ids: weakref.WeakKeyDictionary[asyncio.Task, int] = weakref.WeakKeyDictionary()
         self.next_task_id = 1
         # How finished tasks ended, as plain data: a task object may be collected
         # any time after it ends (holding it would delay asyncio's "exception was
         # never retrieved"), but the UI keeps showing its result.
-        self.ended: "OrderedDict[int, TaskInfo]" = OrderedDict()
+        self.ended: OrderedDict[int, TaskInfo] = OrderedDict()
         self.task_cache = TaskInfoCache()
         self.ready_cache = ReadyItemCache()
         self.detached = False  # in a forked child (see forget_in_child)
@@ -476,7 +476,7 @@ class Debugger:
         """The innermost user frame of a suspended task: where ``p`` evaluates."""
         return introspect.innermost_user_frame(introspect.await_chain(task.get_coro())) if task else None
 
-    def _apply(self, command: Dict[str, Any], context: "PauseContext") -> Optional[str]:
+    def _apply(self, command: Dict[str, Any], context: PauseContext) -> Optional[str]:
         """Carry out a command. Returns None when it resumes the program, else the reply text."""
         name = command.get("cmd")
         loop, frame = context.loop, context.resume_frame
@@ -516,7 +516,7 @@ class Debugger:
             return None
         raise CommandFailed(f"unknown command {name!r}")
 
-    def _start_next(self, name: str, context: "PauseContext") -> None:
+    def _start_next(self, name: str, context: PauseContext) -> None:
         """next/finish: stop at the next line of this frame (or when it returns), in this task."""
         frame = context.resume_frame
         task = context.task
@@ -532,7 +532,7 @@ class Debugger:
         self._set_mode(NEXT if name == "next" else FINISH, context.resume_frame)
         return None
 
-    def _expand(self, command: Dict[str, Any], context: "PauseContext") -> str:
+    def _expand(self, command: Dict[str, Any], context: PauseContext) -> str:
         """One level of a local's children, as JSON (the UI's Frame tree asks as nodes open)."""
         target = self._frame_for_command(command, context)
         if target is None:
@@ -553,7 +553,7 @@ class Debugger:
                 return task
         return None
 
-    def _frame_for_command(self, command: Dict[str, Any], context: "PauseContext") -> Optional[types.FrameType]:
+    def _frame_for_command(self, command: Dict[str, Any], context: PauseContext) -> Optional[types.FrameType]:
         """Where ``p``/``!`` run: the pause's frame, or ``task`` (and its ``frame`` index) when named."""
         wanted = command.get("task")
         if wanted and context.loop is not None:
@@ -723,7 +723,7 @@ class _EndGate:
         self._main = _threading.main_thread()
 
     @classmethod
-    def close(cls) -> Optional["_EndGates"]:
+    def close(cls) -> Optional[_EndGates]:
         gates = _EndGates([])
         for name in ("stdout", "stderr"):
             stream = getattr(sys, name)

@@ -27,7 +27,6 @@ from typing import Any, Callable, Optional, Set
 
 from corodbg.agent.loop import StepLoop
 
-
 #: The notices, said once each, when a program relies on a shim (docs/engine.md lists them).
 COROUTINE_NOTICE = ("corodbg: asyncio.coroutine was removed in Python 3.11; corodbg provides it for this "
                     "program (--strict: python's behaviour)")

@@ -48,19 +48,19 @@ _MAXIMUM_SELECT_TIMEOUT = 24 * 3600
 class StepObserver(Protocol):
     """What the step loop tells the debugger; all calls happen on the loop's thread."""
 
-    def before_step(self, loop: "StepLoop") -> int:
+    def before_step(self, loop: StepLoop) -> int:
         """Called with a non-empty ready queue; may block (a pause).
 
         Returns the 0-based index of the ready handle to run next.
         """
 
-    def after_step(self, loop: "StepLoop", handle: asyncio.Handle) -> None:
+    def after_step(self, loop: StepLoop, handle: asyncio.Handle) -> None:
         """Called after a handle ran (not for cancelled handles, which are skipped)."""
 
-    def on_task_done(self, loop: "StepLoop", task: asyncio.Task) -> None:
+    def on_task_done(self, loop: StepLoop, task: asyncio.Task) -> None:
         """The step just run ended ``task``: it returned, raised or was cancelled."""
 
-    def on_deadlock(self, loop: "StepLoop") -> None:
+    def on_deadlock(self, loop: StepLoop) -> None:
         """Nothing is ready, no timer is scheduled and no real work is pending.
 
         May block; when it returns, the loop waits on the selector as plain

@@ -16,8 +16,8 @@ import reprlib
 import signal
 import threading
 import time
-from typing import Any, Callable, Iterator, TypeVar
 from contextlib import contextmanager
+from typing import Any, Callable, Iterator, TypeVar
 
 T = TypeVar("T")
 
@@ -89,7 +89,7 @@ class SafeRepr(reprlib.Repr):
 PLAIN_TYPES = frozenset({int, float, bool, type(None), str, bytes, complex})
 
 #: The deadlines (monotonic) of the nested :func:`_time_limit` blocks, innermost last.
-_deadlines: "list[float]" = []
+_deadlines: list[float] = []
 #: setitimer(0) disarms: an expired outer deadline is re-armed this close instead.
 _MIN_TIMER = 1e-4
 

@@ -105,7 +105,7 @@ class ReadyItemCache:
         self.limit = limit
         #: id(handle) -> (a weak reference to it, its description). Weak: a handle that ran must not keep
         #: its task alive until the next pause (see TaskInfoCache).
-        self._known: Dict[int, Tuple["weakref.ReferenceType[asyncio.Handle]", ReadyItem]] = {}
+        self._known: Dict[int, Tuple[weakref.ReferenceType[asyncio.Handle], ReadyItem]] = {}
 
     def items(self, loop: asyncio.AbstractEventLoop) -> List[ReadyItem]:
         known, fresh = self._known, {}

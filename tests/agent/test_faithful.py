@@ -15,10 +15,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 import pytest
-
 from support import corodbg_env
 
 PROGRAMS = Path(__file__).resolve().parent / "faithful"

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
-
 from support import CHAIN_OUTPUT, REPO, SAMPLES, corodbg_env
+
 PROGRAMS = Path(__file__).resolve().parent / "programs"
 
 

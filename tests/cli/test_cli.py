@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import List
 
 import pytest
-
 from support import corodbg_env
 
 

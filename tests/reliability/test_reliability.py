@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import List
 
 import pytest
-
 from support import corodbg_env
 
 PROGRAMS = Path(__file__).resolve().parent / "programs"

@@ -49,9 +49,10 @@ async def _at_the_end_pause(pilot) -> None:
 
 
 def test_quit_and_restart_at_the_end_pause_run_the_programs_atexit_handlers(tmp_path):
+    from ui_helpers import PROGRAMS, REPO_ROOT
+
     from corodbg.agent.runner import Target
     from corodbg.ui.app import CorodbgApp
-    from ui_helpers import PROGRAMS, REPO_ROOT
 
     state = tmp_path / "state.txt"
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import sys
 
 import pytest
-
 from ui_helpers import make_app, press_and_settle
 
 SIZE = (110, 32)
