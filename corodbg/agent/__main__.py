@@ -100,7 +100,9 @@ def main(argv: List[str]) -> int:
     target = Target(args[0], args[1:], is_module=is_module)
     try:
         outcome = debug_program(target, frontend, virtual_time=virtual_time, on_debugger=debugger_box.append,
-                                strict=strict, notice=lambda text: channel.send_output("agent", text.removeprefix("corodbg: ") + "\n"))
+                                strict=strict,
+                                notice=lambda text: channel.send_output("agent",
+                                                                        text.removeprefix("corodbg: ") + "\n"))
     except BaseException:
         report = "corodbg: internal error in the agent:\n" + traceback.format_exc()
         channel.send_output("agent", report)

@@ -24,7 +24,8 @@ class TaskDelta:
         """A copy of ``pause`` whose ``tasks`` holds only what changed (``tasks_delta`` marks it)."""
         tasks: List[Dict[str, Any]] = pause.get("tasks") or []
         current = {info["id"]: info for info in tasks}
-        changed = [info for info in tasks if self.sent.get(info["id"]) is not info and self.sent.get(info["id"]) != info]
+        changed = [info for info in tasks
+                   if self.sent.get(info["id"]) is not info and self.sent.get(info["id"]) != info]
         removed = [task_id for task_id in self.sent if task_id not in current]
         self.sent = current
         return {**pause, "tasks": changed, "tasks_removed": removed, "tasks_delta": True}

@@ -33,7 +33,11 @@ COROUTINE_NOTICE = ("corodbg: asyncio.coroutine was removed in Python 3.11; coro
 GET_EVENT_LOOP_NOTICE = ("corodbg: asyncio.get_event_loop() no longer creates a loop since Python 3.14; "
                          "corodbg creates one for this program (--strict: python's behaviour)")
 
-_notice: Callable[[str], None] = lambda text: None
+def _no_notice(text: str) -> None:
+    pass
+
+
+_notice: Callable[[str], None] = _no_notice
 _said: Set[str] = set()
 
 

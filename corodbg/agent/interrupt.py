@@ -44,8 +44,8 @@ GRACE = 0.25
 #: and a program rarely uses them. Where there are none, only the blocked report remains.
 PRIVATE_SIGNAL: Optional[int] = (signal.SIGRTMAX - 1) if hasattr(signal, "SIGRTMAX") else None  # type: ignore[attr-defined]
 
-_MONITORING_TOOL = 4
-_OWN_FILES = (os.path.dirname(os.path.abspath(__file__)) + os.sep,)  # a tool id of corodbg's own, apart from breakpoints' DEBUGGER_ID
+_MONITORING_TOOL = 4  # a tool id of corodbg's own, apart from breakpoints' DEBUGGER_ID
+_OWN_FILES = (os.path.dirname(os.path.abspath(__file__)) + os.sep,)
 
 
 class PauseInterrupter:

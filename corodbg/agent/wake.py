@@ -238,7 +238,7 @@ def _closure(function: Any) -> Dict[str, Any]:
     code = getattr(function, "__code__", None)
     cells = getattr(function, "__closure__", None) or ()
     values: Dict[str, Any] = {}
-    for name, cell in zip(getattr(code, "co_freevars", ()), cells):
+    for name, cell in zip(getattr(code, "co_freevars", ()), cells, strict=False):
         try:
             values[name] = cell.cell_contents
         except ValueError:

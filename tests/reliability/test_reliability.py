@@ -71,8 +71,8 @@ def test_misbehaving_reprs_become_placeholders_within_bounds(tmp_path: Path) -> 
                      "--trace", str(trace))
     elapsed = time.monotonic() - started
     assert result.returncode == 0, result.stderr
-    pause = [json.loads(line) for line in trace.read_text().splitlines()
-             if '"reason":"breakpoint"' in line.replace(" ", "")][0]
+    pause = next(json.loads(line) for line in trace.read_text().splitlines()
+             if '"reason":"breakpoint"' in line.replace(" ", ""))
     local_vars = pause["tasks"][0]["frames"][0]["locals"]
     assert local_vars["raises"] == "<repr of Raises failed: ValueError>"
     assert local_vars["slow"] == "<repr of Slow timed out>"

@@ -29,7 +29,8 @@ async def test_pause_in_a_blocking_call_shows_where_it_is_blocked():
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("c")
-        assert await wait_until(pilot, lambda: "sleeping" in output_text(app)), (output_text(app), app.state.status_text(), log_text(app))
+        assert await wait_until(pilot, lambda: "sleeping" in output_text(app)), \
+            (output_text(app), app.state.status_text(), log_text(app))
         await pilot.press("p")
         assert await wait_until(pilot, lambda: "blocked in" in log_text(app))
         assert app.state.status_text().startswith("running (blocked in ")

@@ -111,7 +111,7 @@ class CoroutinesPane(LineList):
         before = self._laid_out
         if len(before) != len(self.tasks):
             return False
-        for old, new in zip(before, self.tasks):
+        for old, new in zip(before, self.tasks, strict=True):
             if old is not new:
                 known = self._measured.get(old.get("id"))
                 if (old.get("id") != new.get("id") or known is None
