@@ -333,7 +333,7 @@ class ChannelFrontend:
         self._delta = TaskDelta()
 
     @property
-    def wants_pauses(self) -> bool:  # type: ignore[override]
+    def wants_pauses(self) -> bool:
         """No pauses once the program has taken the channel away: it runs to its end unobserved."""
         return not self.channel.lost
 

@@ -37,6 +37,7 @@ class SafeRepr(reprlib.Repr):
 
     def __init__(self, max_length: int = 120, time_budget: float = 0.2) -> None:
         super().__init__()
+        self.fillvalue = "..."  # reprlib's own from 3.11 on; repr_dict needs it on 3.10 too
         self.maxstring = max_length
         self.maxother = max_length
         self.maxlong = 40

@@ -40,7 +40,7 @@ class LineTracer:
         self.active = True
         self.all_user_code = all_user_code
         sys.settrace(self._trace_call)
-        current = frame if frame is not None else sys._getframe(1)
+        current: Optional[types.FrameType] = frame if frame is not None else sys._getframe(1)
         while current is not None:
             if self._wanted(current.f_code):
                 current.f_trace = self._trace_local
@@ -127,7 +127,7 @@ class BreakpointMonitor:
         self.active = True
         # Frames already running (the module's, a paused coroutine's) get no
         # PY_START: look at the ones on the stack now.
-        frame = sys._getframe(1)
+        frame: Optional[types.FrameType] = sys._getframe(1)
         while frame is not None:
             self._on_start(frame.f_code, 0)
             frame = frame.f_back
