@@ -94,7 +94,7 @@ def main(argv: List[str]) -> int:
     if os.environ.pop("CORODBG_STDIN_IS_NULL", None):
         from corodbg.agent.stdin_notice import NOTICE, NoticingStdin
 
-        sys.stdin = NoticingStdin(sys.stdin, lambda: channel.send_output("agent", NOTICE))  # type: ignore[assignment]
+        sys.stdin = NoticingStdin(sys.stdin, lambda: channel.send_output("agent", NOTICE))
     channel.start_reader()
     channel.send({"event": "hello", "python": sys.version.split()[0], "target": " ".join(args)})
     target = Target(args[0], args[1:], is_module=is_module)

@@ -49,8 +49,9 @@ ENDED_LIMIT = 1000  # finished tasks remembered after they are collected
 class Frontend(Protocol):
     """Who the debugger reports pauses to and takes commands from."""
 
-    #: False when nobody looks at pauses (plain --headless): they are skipped.
-    wants_pauses: bool
+    @property
+    def wants_pauses(self) -> bool:
+        """False when nobody looks at pauses (plain --headless): they are skipped."""
 
     def next_command(self, pause: PauseEvent) -> Dict[str, Any]:
         """The command to resume with (may block until one comes)."""

@@ -11,7 +11,7 @@ Standard library only: this module runs inside the debuggee.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Mapping
 
 
 class TaskDelta:
@@ -20,7 +20,7 @@ class TaskDelta:
     def __init__(self) -> None:
         self.sent: Dict[int, Dict[str, Any]] = {}
 
-    def encode(self, pause: Dict[str, Any]) -> Dict[str, Any]:
+    def encode(self, pause: Mapping[str, Any]) -> Dict[str, Any]:
         """A copy of ``pause`` whose ``tasks`` holds only what changed (``tasks_delta`` marks it)."""
         tasks: List[Dict[str, Any]] = pause.get("tasks") or []
         current = {info["id"]: info for info in tasks}

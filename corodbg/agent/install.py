@@ -47,7 +47,7 @@ def _say_once(text: str) -> None:
         _notice(text)
 
 
-class StepLoopPolicy(asyncio.unix_events._UnixDefaultEventLoopPolicy):  # type: ignore[misc,name-defined]
+class StepLoopPolicy(asyncio.unix_events._UnixDefaultEventLoopPolicy):
     """The default policy, making step loops.
 
     Named by its module-private name, the same on 3.10-3.15: the public
@@ -89,7 +89,8 @@ def install_step_loop(*, virtual_time: bool = True, strict: bool = False,
     setter = getattr(asyncio.events, "_set_event_loop_policy", None) or asyncio.set_event_loop_policy
     setter(policy)
     if not strict and not hasattr(asyncio, "coroutine"):
-        asyncio.coroutine = legacy_coroutine  # type: ignore[attr-defined]
+        # (python 3.10's typeshed still has asyncio.coroutine: a different error there)
+        asyncio.coroutine = legacy_coroutine  # type: ignore[attr-defined, assignment, unused-ignore]
 
 
 def legacy_coroutine(func: Callable[..., Any]) -> Callable[..., Any]:

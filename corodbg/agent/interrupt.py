@@ -42,7 +42,7 @@ GRACE = 0.25
 
 #: The private signal. glibc keeps the first real-time signals for itself; the last ones are free,
 #: and a program rarely uses them. Where there are none, only the blocked report remains.
-PRIVATE_SIGNAL: Optional[int] = (signal.SIGRTMAX - 1) if hasattr(signal, "SIGRTMAX") else None  # type: ignore[attr-defined]
+PRIVATE_SIGNAL: Optional[int] = (signal.SIGRTMAX - 1) if hasattr(signal, "SIGRTMAX") else None
 
 _MONITORING_TOOL = 4  # a tool id of corodbg's own, apart from breakpoints' DEBUGGER_ID
 _OWN_FILES = (os.path.dirname(os.path.abspath(__file__)) + os.sep,)
