@@ -215,9 +215,8 @@ def blocked_report(thread: threading.Thread, seconds: float, *, stuck: bool = Tr
     doing = f"blocked in {call}" if stuck else f"busy in {call}"
     message = (f"{doing}{call_detail} for {seconds:.1f} s at {blocking['file']}:{blocking['line']} "
                f"({blocking['function']}): it pauses when the call returns")
-    user = blocking
     return {"event": "blocked", "call": call, "stuck": stuck, "seconds": round(seconds, 1), "message": message,
-            "location": {"file": user["file"], "line": user["line"], "function": user["function"]},
+            "location": {"file": blocking["file"], "line": blocking["line"], "function": blocking["function"]},
             "stack": stack}
 
 

@@ -110,7 +110,7 @@ class BreakpointMonitor:
         return hasattr(sys, "monitoring")
 
     def start(self) -> None:
-        monitoring = sys.monitoring  # type: ignore[attr-defined]
+        monitoring = sys.monitoring  # type: ignore[attr-defined, unused-ignore]
         events = monitoring.events
         if not self._registered:
             try:
@@ -136,23 +136,23 @@ class BreakpointMonitor:
         if not self.active:
             return
         self.active = False
-        sys.monitoring.set_events(self.TOOL, 0)  # type: ignore[attr-defined]
+        sys.monitoring.set_events(self.TOOL, 0)  # type: ignore[attr-defined, unused-ignore]
         self._clear_lines()
 
     def _clear_lines(self) -> None:
         for code in self._lined:
-            sys.monitoring.set_local_events(self.TOOL, code, 0)  # type: ignore[attr-defined]
+            sys.monitoring.set_local_events(self.TOOL, code, 0)  # type: ignore[attr-defined, unused-ignore]
         self._lined = []
 
     def _on_start(self, code: types.CodeType, offset: int) -> Any:
         if self.active and self.wants_code(code):
-            sys.monitoring.set_local_events(self.TOOL, code, sys.monitoring.events.LINE)  # type: ignore[attr-defined]
+            sys.monitoring.set_local_events(self.TOOL, code, sys.monitoring.events.LINE)  # type: ignore[attr-defined, unused-ignore]
             self._lined.append(code)
-        return sys.monitoring.DISABLE  # type: ignore[attr-defined]
+        return sys.monitoring.DISABLE  # type: ignore[attr-defined, unused-ignore]
 
     def _on_line(self, code: types.CodeType, line: int) -> Any:
         if not self.wants_line(code, line):
-            return sys.monitoring.DISABLE  # type: ignore[attr-defined]
+            return sys.monitoring.DISABLE  # type: ignore[attr-defined, unused-ignore]
         if self.active and not self.muted:
             self.on_line(sys._getframe(1))
         return None
