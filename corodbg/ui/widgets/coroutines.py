@@ -207,7 +207,8 @@ class CoroutinesPane(LineList):
         self._layout()
         self.move_cursor(self._starts[self.tasks.index(task)], announce=False)
 
-    def action_toggle(self) -> None:
+    # The pane's own "toggle" key action (fold a task), in place of DOMNode's toggle(attribute).
+    def action_toggle(self) -> None:  # type: ignore[override]
         if self.tasks:
             task, _ = self._locate(self.cursor)
             self._fold(task.get("name") not in self.folded)
