@@ -74,7 +74,8 @@ with open(out, "w") as file:
 def modules(python: str) -> List[str]:
     listing = subprocess.run(
         [python, "-c", "import pkgutil, test.test_asyncio as t; "
-                       "print('\\n'.join(m.name for m in pkgutil.iter_modules(t.__path__) if m.name.startswith('test_')))"],
+                       "print('\\n'.join(m.name for m in pkgutil.iter_modules(t.__path__) "
+                       "if m.name.startswith('test_')))"],
         capture_output=True, text=True, check=True)
     return [f"test.test_asyncio.{name}" for name in listing.stdout.split()]
 
@@ -87,7 +88,7 @@ def run_module(argv: List[str], module: str, timeout: float) -> Dict[str, Any]:
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
         started = time.monotonic()
         try:
-            done = subprocess.run(argv + [str(driver), module, str(out)], cwd=scratch, env=env,
+            done = subprocess.run([*argv, str(driver), module, str(out)], cwd=scratch, env=env,
                                   stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
         except subprocess.TimeoutExpired:
             return {"status": f"timeout ({timeout:.0f} s)"}

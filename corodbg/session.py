@@ -65,7 +65,7 @@ class Session:
         self.stdin_path = stdin
         self.cwd = cwd
         self.python = python
-        self.events: "asyncio.Queue[Dict[str, Any]]" = asyncio.Queue()
+        self.events: asyncio.Queue[Dict[str, Any]] = asyncio.Queue()
         self.process: Optional[asyncio.subprocess.Process] = None
         self.state = "new"          # new, running, paused, exited
         self.exit_code: Optional[int] = None

@@ -94,13 +94,15 @@ def main(argv: List[str]) -> int:
     if os.environ.pop("CORODBG_STDIN_IS_NULL", None):
         from corodbg.agent.stdin_notice import NOTICE, NoticingStdin
 
-        sys.stdin = NoticingStdin(sys.stdin, lambda: channel.send_output("agent", NOTICE))  # type: ignore[assignment]
+        sys.stdin = NoticingStdin(sys.stdin, lambda: channel.send_output("agent", NOTICE))
     channel.start_reader()
     channel.send({"event": "hello", "python": sys.version.split()[0], "target": " ".join(args)})
     target = Target(args[0], args[1:], is_module=is_module)
     try:
         outcome = debug_program(target, frontend, virtual_time=virtual_time, on_debugger=debugger_box.append,
-                                strict=strict, notice=lambda text: channel.send_output("agent", text.removeprefix("corodbg: ") + "\n"))
+                                strict=strict,
+                                notice=lambda text: channel.send_output("agent",
+                                                                        text.removeprefix("corodbg: ") + "\n"))
     except BaseException:
         report = "corodbg: internal error in the agent:\n" + traceback.format_exc()
         channel.send_output("agent", report)
@@ -112,7 +114,7 @@ def main(argv: List[str]) -> int:
     return outcome.code
 
 
-def _die_by_sigint(channel: "Channel") -> None:
+def _die_by_sigint(channel: Channel) -> None:
     """A KeyboardInterrupt ended the program: python then kills itself with SIGINT, so do we
     (the UI shows "killed by SIGINT", a shell sees status 130 from the signal)."""
     channel.flush_writers()
@@ -120,7 +122,7 @@ def _die_by_sigint(channel: "Channel") -> None:
     os.kill(os.getpid(), signal.SIGINT)
 
 
-def _report_os_exit(channel: "Channel") -> None:
+def _report_os_exit(channel: Channel) -> None:
     """``os._exit(n)`` skips every cleanup, ours too: send the output and the exit status first,
     so the UI shows "finished (exit n)", not a crash."""
     real_exit = os._exit

@@ -45,7 +45,7 @@ import time
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from corodbg.agent.delta import TaskDelta
-from corodbg.agent.protocol import decode, encode
+from corodbg.agent.protocol import PauseEvent, decode, encode
 
 CHUNK = 65536
 #: Output queued less than this long after the previous send waits to go with the next lines.
@@ -80,7 +80,7 @@ class Channel:
         self._events = events_fd
         self._commands = commands_fd
         self._identities = {fd: fd_identity(fd) for fd in (commands_fd, events_fd)}
-        self.inbox: "queue.Queue[Dict[str, Any]]" = queue.Queue()
+        self.inbox: queue.Queue[Dict[str, Any]] = queue.Queue()
         self.on_pause_request: Optional[Callable[[], None]] = None
         #: The controller is gone (the agent is on its way out).
         self.closed = False
@@ -329,15 +329,15 @@ class ChannelFrontend:
 
     def __init__(self, channel: Channel) -> None:
         self.channel = channel
-        self._sent: Optional[Dict[str, Any]] = None
+        self._sent: Optional[PauseEvent] = None
         self._delta = TaskDelta()
 
     @property
-    def wants_pauses(self) -> bool:  # type: ignore[override]
+    def wants_pauses(self) -> bool:
         """No pauses once the program has taken the channel away: it runs to its end unobserved."""
         return not self.channel.lost
 
-    def next_command(self, pause: Dict[str, Any]) -> Dict[str, Any]:
+    def next_command(self, pause: PauseEvent) -> Dict[str, Any]:
         if self.channel.lost:
             return {"cmd": "continue"}
         if pause is not self._sent:

@@ -33,11 +33,11 @@ from corodbg.agent.breakpoints import BreakpointError, BreakpointTable, parse_br
 from corodbg.agent.evaluate import evaluate, execute
 from corodbg.agent.linehooks import LineHooks
 from corodbg.agent.loop import StepLoop
-from corodbg.agent.protocol import PauseEvent, TaskInfo
-from corodbg.agent.tracer import BreakpointMonitor, LineTracer
-from corodbg.agent.usercode import is_user_file
+from corodbg.agent.protocol import Location, PauseEvent, TaskInfo
 from corodbg.agent.saferepr import bounded_call, repr_timer, safe_str
 from corodbg.agent.task_cache import ReadyItemCache, TaskInfoCache
+from corodbg.agent.tracer import BreakpointMonitor, LineTracer
+from corodbg.agent.usercode import is_user_file
 
 #: Modes: what the program is doing until the next pause.
 START, SEND, STEP, NEXT, FINISH, CONTINUE = "start", "send", "step", "next", "finish", "continue"
@@ -49,8 +49,9 @@ ENDED_LIMIT = 1000  # finished tasks remembered after they are collected
 class Frontend(Protocol):
     """Who the debugger reports pauses to and takes commands from."""
 
-    #: False when nobody looks at pauses (plain --headless): they are skipped.
-    wants_pauses: bool
+    @property
+    def wants_pauses(self) -> bool:
+        """False when nobody looks at pauses (plain --headless): they are skipped."""
 
     def next_command(self, pause: PauseEvent) -> Dict[str, Any]:
         """The command to resume with (may block until one comes)."""
@@ -89,12 +90,12 @@ class Debugger:
         self.stop_frames: List[types.FrameType] = []    # next/finish: stop at these frames' lines
         self.return_frames: List[types.FrameType] = []  # ... and at their callers' once they return
         self.target_task: Optional[asyncio.Task] = None
-        self.task_ids: "weakref.WeakKeyDictionary[asyncio.Task, int]" = weakref.WeakKeyDictionary()
+        self.task_ids: weakref.WeakKeyDictionary[asyncio.Task, int] = weakref.WeakKeyDictionary()
         self.next_task_id = 1
         # How finished tasks ended, as plain data: a task object may be collected
         # any time after it ends (holding it would delay asyncio's "exception was
         # never retrieved"), but the UI keeps showing its result.
-        self.ended: "OrderedDict[int, TaskInfo]" = OrderedDict()
+        self.ended: OrderedDict[int, TaskInfo] = OrderedDict()
         self.task_cache = TaskInfoCache()
         self.ready_cache = ReadyItemCache()
         self.detached = False  # in a forked child (see forget_in_child)
@@ -218,7 +219,7 @@ class Debugger:
         return index
 
     def after_step(self, loop: StepLoop, handle: asyncio.Handle) -> None:
-        task = introspect.task_of_callback(handle._callback)
+        task = introspect.task_of_callback(handle._callback)  # type: ignore[attr-defined]
         entry = self.pending_log
         # The entry may belong to an earlier handle that ran while nobody observed
         # (continue): then it cannot be finished and is dropped.
@@ -247,12 +248,12 @@ class Debugger:
                                                    running_frame=None)
         if len(self.ended) > ENDED_LIMIT:
             self.ended.popitem(last=False)
-        if not task.cancelled() and getattr(task, "_exception", None) is not None:
-            self._pause_on_task_exception(loop, task)
+        error = None if task.cancelled() else getattr(task, "_exception", None)
+        if error is not None:
+            self._pause_on_task_exception(loop, task, error)
 
-    def _pause_on_task_exception(self, loop: StepLoop, task: asyncio.Task) -> None:
-        """A task's coroutine raised: pause at the raise site, with the traceback."""
-        error = task._exception  # type: ignore[attr-defined]
+    def _pause_on_task_exception(self, loop: StepLoop, task: asyncio.Task, error: BaseException) -> None:
+        """A task's coroutine raised (``error``): pause at the raise site, with the traceback."""
         if not self.frontend.wants_pauses:
             return
         raise_site = None  # the innermost traceback entry in user code
@@ -263,7 +264,7 @@ class Debugger:
             tb = tb.tb_next
         raise_frame = raise_site.tb_frame if raise_site is not None else None
         frame = introspect.frame_info(raise_frame) if raise_frame is not None else None
-        where = None
+        where: Optional[Location] = None
         if raise_site is not None and frame is not None:
             frame["line"] = raise_site.tb_lineno
             where = {"file": frame["file"], "line": frame["line"], "function": frame["function"]}
@@ -311,7 +312,7 @@ class Debugger:
         if channel is not None:  # the UI's frontend: a [corodbg] line in Output, at once
             channel.send_output("agent", f"[corodbg] {text}\n")
             channel.flush_output()
-        else:
+        elif sys.__stderr__ is not None:
             sys.__stderr__.write(f"corodbg: {text}\n")
             sys.__stderr__.flush()
 
@@ -425,7 +426,7 @@ class Debugger:
 
     def _pause(self, reason: str, loop: Optional[StepLoop], *, frame: Optional[types.FrameType] = None,
                task: Optional[asyncio.Task] = None, message: str = "",
-               location: Optional[Dict[str, Any]] = None, exception: Optional[Dict[str, Any]] = None,
+               location: Optional[Location] = None, exception: Optional[Dict[str, Any]] = None,
                eval_frame: Optional[types.FrameType] = None, resume_frame: Optional[types.FrameType] = None,
                force: bool = False, exit_code: Optional[int] = None) -> None:
         """Report a pause and wait for the command that resumes."""
@@ -442,10 +443,10 @@ class Debugger:
         def describe() -> PauseEvent:
             built = self.pause_event(reason, loop, frame=frame, task=task, message=message, location=location)
             if exception is not None:
-                built["exception"] = exception  # type: ignore[typeddict-unknown-key]
+                built["exception"] = exception
             if exit_code is not None:
-                built["exit_code"] = exit_code  # type: ignore[typeddict-unknown-key]
-            built["breakpoints"] = [b.as_dict() for b in self.breakpoints.items]  # type: ignore[typeddict-unknown-key]
+                built["exit_code"] = exit_code
+            built["breakpoints"] = [b.as_dict() for b in self.breakpoints.items]
             return built
 
         try:
@@ -461,11 +462,11 @@ class Debugger:
                     continue
                 if reply is None:
                     break
-                event["breakpoints"] = [b.as_dict() for b in self.breakpoints.items]  # type: ignore[typeddict-unknown-key]
+                event["breakpoints"] = [b.as_dict() for b in self.breakpoints.items]
                 self.frontend.reply(command, reply, True)
                 if command.get("cmd") == "exec" and getattr(self.frontend, "shows_refreshes", False):
                     # ``!x = 1`` may change any task's variables: the UI gets the pause again, redescribed.
-                    event = {**describe(), "refresh": True}  # type: ignore[assignment]
+                    event = {**describe(), "refresh": True}
         finally:
             self.tracer.muted = False
             if self.monitor is not None:
@@ -476,7 +477,7 @@ class Debugger:
         """The innermost user frame of a suspended task: where ``p`` evaluates."""
         return introspect.innermost_user_frame(introspect.await_chain(task.get_coro())) if task else None
 
-    def _apply(self, command: Dict[str, Any], context: "PauseContext") -> Optional[str]:
+    def _apply(self, command: Dict[str, Any], context: PauseContext) -> Optional[str]:
         """Carry out a command. Returns None when it resumes the program, else the reply text."""
         name = command.get("cmd")
         loop, frame = context.loop, context.resume_frame
@@ -510,13 +511,14 @@ class Debugger:
             self._set_mode(STEP, frame)
             return None
         if name in ("next", "finish"):
-            return self._start_next(name, context)
+            self._start_next(name, context)
+            return None
         if name == "continue":
             self._set_mode(CONTINUE, frame)
             return None
         raise CommandFailed(f"unknown command {name!r}")
 
-    def _start_next(self, name: str, context: "PauseContext") -> None:
+    def _start_next(self, name: str, context: PauseContext) -> None:
         """next/finish: stop at the next line of this frame (or when it returns), in this task."""
         frame = context.resume_frame
         task = context.task
@@ -532,7 +534,7 @@ class Debugger:
         self._set_mode(NEXT if name == "next" else FINISH, context.resume_frame)
         return None
 
-    def _expand(self, command: Dict[str, Any], context: "PauseContext") -> str:
+    def _expand(self, command: Dict[str, Any], context: PauseContext) -> str:
         """One level of a local's children, as JSON (the UI's Frame tree asks as nodes open)."""
         target = self._frame_for_command(command, context)
         if target is None:
@@ -548,12 +550,12 @@ class Debugger:
         if loop is None:
             return None
         for handle in loop._ready:
-            task = introspect.task_of_callback(handle._callback)
+            task = introspect.task_of_callback(handle._callback)  # type: ignore[attr-defined]
             if task is not None:
                 return task
         return None
 
-    def _frame_for_command(self, command: Dict[str, Any], context: "PauseContext") -> Optional[types.FrameType]:
+    def _frame_for_command(self, command: Dict[str, Any], context: PauseContext) -> Optional[types.FrameType]:
         """Where ``p``/``!`` run: the pause's frame, or ``task`` (and its ``frame`` index) when named."""
         wanted = command.get("task")
         if wanted and context.loop is not None:
@@ -628,13 +630,13 @@ class Debugger:
 
     def pause_event(self, reason: str, loop: Optional[StepLoop], *, frame: Optional[types.FrameType] = None,
                     task: Optional[asyncio.Task] = None, message: str = "",
-                    location: Optional[Dict[str, Any]] = None) -> PauseEvent:
+                    location: Optional[Location] = None) -> PauseEvent:
         with repr_timer():  # one timer handler for every local's repr of every task
             return self._pause_event(reason, loop, frame=frame, task=task, message=message, location=location)
 
     def _pause_event(self, reason: str, loop: Optional[StepLoop], *, frame: Optional[types.FrameType],
                      task: Optional[asyncio.Task], message: str,
-                     location: Optional[Dict[str, Any]]) -> PauseEvent:
+                     location: Optional[Location]) -> PauseEvent:
         ready: List[Any] = []
         tasks: List[Any] = []
         running = None
@@ -643,7 +645,7 @@ class Debugger:
             ready = self.ready_cache.items(loop)
             ready_tasks: Dict[int, asyncio.Handle] = {}  # id(task) -> its first ready handle
             for handle in loop._ready:
-                owner = introspect.task_of_callback(handle._callback)
+                owner = introspect.task_of_callback(handle._callback)  # type: ignore[attr-defined]
                 if owner is not None and id(owner) not in ready_tasks and not handle._cancelled:
                     ready_tasks[id(owner)] = handle
             if task is None:
@@ -681,7 +683,7 @@ class Debugger:
     def _begin_log_entry(self, loop: StepLoop, index: int) -> None:
         handle = loop._ready[index]
         item = wake.describe_handle(handle, index + 1)
-        frame = self._frame_of_task(introspect.task_of_callback(handle._callback))
+        frame = self._frame_of_task(introspect.task_of_callback(handle._callback))  # type: ignore[attr-defined]
         from_line = frame.f_lineno if frame is not None else None
         self.pending_handle = handle
         self.pending_log = {
@@ -723,7 +725,7 @@ class _EndGate:
         self._main = _threading.main_thread()
 
     @classmethod
-    def close(cls) -> Optional["_EndGates"]:
+    def close(cls) -> Optional[_EndGates]:
         gates = _EndGates([])
         for name in ("stdout", "stderr"):
             stream = getattr(sys, name)
@@ -815,7 +817,7 @@ def _forget_fork_filter() -> None:
         import warnings
 
         try:
-            warnings.filters.remove(_fork_filter.pop())
+            warnings.filters.remove(_fork_filter.pop())  # type: ignore[attr-defined]  # a list; typeshed: Sequence
             warnings._filters_mutated()  # type: ignore[attr-defined]
         except (ValueError, AttributeError):
             pass
@@ -866,7 +868,7 @@ def _silence_channel_frontend(frontend: Any) -> None:
 
 def _wakes_the_loop(loop: StepLoop, handle: asyncio.Handle) -> bool:
     """The handle that reads the loop's self-pipe (``call_soon_threadsafe``, a pause request)."""
-    callback = handle._callback
+    callback = handle._callback  # type: ignore[attr-defined]
     return getattr(callback, "__self__", None) is loop and getattr(callback, "__name__", "") == "_read_from_self"
 
 

@@ -11,7 +11,7 @@ Standard library only: this module runs inside the debuggee.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Mapping
 
 
 class TaskDelta:
@@ -20,11 +20,12 @@ class TaskDelta:
     def __init__(self) -> None:
         self.sent: Dict[int, Dict[str, Any]] = {}
 
-    def encode(self, pause: Dict[str, Any]) -> Dict[str, Any]:
+    def encode(self, pause: Mapping[str, Any]) -> Dict[str, Any]:
         """A copy of ``pause`` whose ``tasks`` holds only what changed (``tasks_delta`` marks it)."""
         tasks: List[Dict[str, Any]] = pause.get("tasks") or []
         current = {info["id"]: info for info in tasks}
-        changed = [info for info in tasks if self.sent.get(info["id"]) is not info and self.sent.get(info["id"]) != info]
+        changed = [info for info in tasks
+                   if self.sent.get(info["id"]) is not info and self.sent.get(info["id"]) != info]
         removed = [task_id for task_id in self.sent if task_id not in current]
         self.sent = current
         return {**pause, "tasks": changed, "tasks_removed": removed, "tasks_delta": True}

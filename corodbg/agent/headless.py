@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import IO, Any, Dict, List, Optional
+from typing import IO, Any, Dict, List, Mapping, Optional
 
 from corodbg.agent.channel import fd_identity
 from corodbg.agent.protocol import CommandError, PauseEvent, parse_command
@@ -54,7 +54,7 @@ class ScriptedFrontend:
         if self.trace is not None:
             self.trace.flush()
 
-    def _write(self, message: Dict[str, Any]) -> None:
+    def _write(self, message: Mapping[str, Any]) -> None:
         """One trace line, flushed at once: if the program closes the trace's fd (daemons call
         ``os.closerange(3, ...)``) and reuses its number, no line may land in the program's file."""
         if self.trace is None:
@@ -79,5 +79,6 @@ class ScriptedFrontend:
     @staticmethod
     def _say(message: str) -> None:
         sys.stderr.flush()
-        sys.__stderr__.write(f"corodbg: {message}\n")
-        sys.__stderr__.flush()
+        if sys.__stderr__ is not None:
+            sys.__stderr__.write(f"corodbg: {message}\n")
+            sys.__stderr__.flush()

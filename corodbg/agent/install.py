@@ -27,14 +27,17 @@ from typing import Any, Callable, Optional, Set
 
 from corodbg.agent.loop import StepLoop
 
-
 #: The notices, said once each, when a program relies on a shim (docs/engine.md lists them).
 COROUTINE_NOTICE = ("corodbg: asyncio.coroutine was removed in Python 3.11; corodbg provides it for this "
                     "program (--strict: python's behaviour)")
 GET_EVENT_LOOP_NOTICE = ("corodbg: asyncio.get_event_loop() no longer creates a loop since Python 3.14; "
                          "corodbg creates one for this program (--strict: python's behaviour)")
 
-_notice: Callable[[str], None] = lambda text: None
+def _no_notice(text: str) -> None:
+    pass
+
+
+_notice: Callable[[str], None] = _no_notice
 _said: Set[str] = set()
 
 
@@ -44,7 +47,7 @@ def _say_once(text: str) -> None:
         _notice(text)
 
 
-class StepLoopPolicy(asyncio.unix_events._UnixDefaultEventLoopPolicy):  # type: ignore[misc,name-defined]
+class StepLoopPolicy(asyncio.unix_events._UnixDefaultEventLoopPolicy):
     """The default policy, making step loops.
 
     Named by its module-private name, the same on 3.10-3.15: the public
@@ -88,7 +91,8 @@ def install_step_loop(*, virtual_time: bool = True, strict: bool = False,
     setter = getattr(asyncio.events, "_set_event_loop_policy", None) or asyncio.set_event_loop_policy
     setter(policy)
     if not strict and not hasattr(asyncio, "coroutine"):
-        asyncio.coroutine = legacy_coroutine  # type: ignore[attr-defined]
+        # (python 3.10's typeshed still has asyncio.coroutine: a different error there)
+        asyncio.coroutine = legacy_coroutine  # type: ignore[attr-defined, assignment, unused-ignore]
 
 
 def legacy_coroutine(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -42,10 +42,10 @@ GRACE = 0.25
 
 #: The private signal. glibc keeps the first real-time signals for itself; the last ones are free,
 #: and a program rarely uses them. Where there are none, only the blocked report remains.
-PRIVATE_SIGNAL: Optional[int] = (signal.SIGRTMAX - 1) if hasattr(signal, "SIGRTMAX") else None  # type: ignore[attr-defined]
+PRIVATE_SIGNAL: Optional[int] = (signal.SIGRTMAX - 1) if hasattr(signal, "SIGRTMAX") else None
 
-_MONITORING_TOOL = 4
-_OWN_FILES = (os.path.dirname(os.path.abspath(__file__)) + os.sep,)  # a tool id of corodbg's own, apart from breakpoints' DEBUGGER_ID
+_MONITORING_TOOL = 4  # a tool id of corodbg's own, apart from breakpoints' DEBUGGER_ID
+_OWN_FILES = (os.path.dirname(os.path.abspath(__file__)) + os.sep,)
 
 
 class PauseInterrupter:
@@ -215,9 +215,8 @@ def blocked_report(thread: threading.Thread, seconds: float, *, stuck: bool = Tr
     doing = f"blocked in {call}" if stuck else f"busy in {call}"
     message = (f"{doing}{call_detail} for {seconds:.1f} s at {blocking['file']}:{blocking['line']} "
                f"({blocking['function']}): it pauses when the call returns")
-    user = blocking
     return {"event": "blocked", "call": call, "stuck": stuck, "seconds": round(seconds, 1), "message": message,
-            "location": {"file": user["file"], "line": user["line"], "function": user["function"]},
+            "location": {"file": blocking["file"], "line": blocking["line"], "function": blocking["function"]},
             "stack": stack}
 
 

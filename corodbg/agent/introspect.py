@@ -259,7 +259,7 @@ def is_housekeeping_task(task: asyncio.Task) -> bool:
 
 
 def _callback_name(handle: asyncio.Handle) -> str:
-    callback = handle._callback
+    callback = handle._callback  # type: ignore[attr-defined]
     return getattr(callback, "__name__", "") or type(callback).__name__
 
 
@@ -274,7 +274,7 @@ def task_action(handle: asyncio.Handle, task: asyncio.Task) -> str:
 
 def is_housekeeping(handle: asyncio.Handle) -> bool:
     """asyncio's own bookkeeping, which ``send`` runs without pausing."""
-    task = task_of_callback(handle._callback)
+    task = task_of_callback(handle._callback)  # type: ignore[attr-defined]
     if task is not None:
         return is_housekeeping_task(task)
     return _callback_name(handle) == "_run_until_complete_cb"
@@ -282,7 +282,7 @@ def is_housekeeping(handle: asyncio.Handle) -> bool:
 
 def handle_owner(handle: asyncio.Handle) -> Optional[asyncio.Task]:
     """The task a ready handle runs, or for a sleep's timer, the task it wakes."""
-    task = task_of_callback(handle._callback)
+    task = task_of_callback(handle._callback)  # type: ignore[attr-defined]
     if task is None and _callback_name(handle) == "_set_result_unless_cancelled" and handle._args:
         waiters = _waiting_tasks(handle._args[0])
         task = waiters[0] if waiters else None

@@ -258,12 +258,12 @@ class LineHooks:
                 if obj.__code__.co_filename in filenames:
                     functions.setdefault(obj.__code__.co_filename, []).append(obj)
             elif isinstance(obj, _GENERATORS):
-                frame = getattr(obj, "cr_frame", None) or getattr(obj, "gi_frame", None) \
+                frame: Optional[types.FrameType] = getattr(obj, "cr_frame", None) or getattr(obj, "gi_frame", None) \
                     or getattr(obj, "ag_frame", None)
                 if frame is not None and frame.f_code.co_filename in filenames:
                     live.setdefault(frame.f_code.co_filename, set()).add(frame.f_code)
         for top in sys._current_frames().values():
-            frame: Optional[types.FrameType] = top
+            frame = top
             while frame is not None:
                 if frame.f_code.co_filename in filenames:
                     live.setdefault(frame.f_code.co_filename, set()).add(frame.f_code)

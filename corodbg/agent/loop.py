@@ -32,35 +32,42 @@ import asyncio
 import concurrent.futures.thread
 import heapq
 import os
+import selectors
 import signal
 import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Protocol, Set, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Deque, Dict, List, Optional, Protocol, Set, Tuple, TypeVar
 
 # The same thresholds as asyncio's base_events, so timer clean-up matches.
 _MIN_SCHEDULED_TIMER_HANDLES = 100
 _MIN_CANCELLED_TIMER_HANDLES_FRACTION = 0.5
 _MAXIMUM_SELECT_TIMEOUT = 24 * 3600
 
+_T = TypeVar("_T")
+if TYPE_CHECKING:
+    from typing_extensions import TypeVarTuple, Unpack
+
+    _Ts = TypeVarTuple("_Ts")
+
 
 class StepObserver(Protocol):
     """What the step loop tells the debugger; all calls happen on the loop's thread."""
 
-    def before_step(self, loop: "StepLoop") -> int:
+    def before_step(self, loop: StepLoop) -> int:
         """Called with a non-empty ready queue; may block (a pause).
 
         Returns the 0-based index of the ready handle to run next.
         """
 
-    def after_step(self, loop: "StepLoop", handle: asyncio.Handle) -> None:
+    def after_step(self, loop: StepLoop, handle: asyncio.Handle) -> None:
         """Called after a handle ran (not for cancelled handles, which are skipped)."""
 
-    def on_task_done(self, loop: "StepLoop", task: asyncio.Task) -> None:
+    def on_task_done(self, loop: StepLoop, task: asyncio.Task) -> None:
         """The step just run ended ``task``: it returned, raised or was cancelled."""
 
-    def on_deadlock(self, loop: "StepLoop") -> None:
+    def on_deadlock(self, loop: StepLoop) -> None:
         """Nothing is ready, no timer is scheduled and no real work is pending.
 
         May block; when it returns, the loop waits on the selector as plain
@@ -139,7 +146,7 @@ def _live_child_processes(exclude: Set[int]) -> bool:
             continue
     if not listed:
         try:
-            return os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None  # type: ignore[attr-defined]
+            return os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None
         except (ChildProcessError, AttributeError, OSError):
             return False
     for pid in pids:
@@ -184,8 +191,23 @@ _VALID_SIGNALS = sorted(signal.valid_signals()) if hasattr(signal, "valid_signal
 _REAL_WAIT_SLICE = 0.25
 
 
-class StepLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-type]
+class StepLoop(asyncio.SelectorEventLoop):
     """An asyncio event loop where an observer can pause between any two handles."""
+
+    # asyncio's private state that this loop reads and replaces, as BaseEventLoop and
+    # BaseSelectorEventLoop set it (typeshed does not declare it). Annotations only.
+    _ready: Deque[asyncio.Handle]
+    _scheduled: List[Any]  # TimerHandles, whose _when and _scheduled are private too
+    _timer_cancelled_count: int
+    _stopping: bool
+    _debug: bool
+    _clock_resolution: float
+    _current_handle: Optional[asyncio.Handle]
+    _selector: selectors.BaseSelector
+
+    if TYPE_CHECKING:
+        def _process_events(self, event_list: List[Any]) -> None: ...
+        def _write_to_self(self) -> None: ...
 
     #: Called with every new StepLoop, so the debugger can attach itself.
     on_created: Optional[Any] = None
@@ -220,7 +242,8 @@ class StepLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-type]
 
     # -- real work: what the virtual clock must not jump over ----------------
 
-    def run_in_executor(self, executor: Any, func: Any, *args: Any) -> asyncio.Future:
+    def run_in_executor(self, executor: Optional[concurrent.futures.Executor], func: Callable[[Unpack[_Ts]], _T],
+                        *args: Unpack[_Ts]) -> asyncio.Future[_T]:
         future = super().run_in_executor(executor, func, *args)
         self.track_outside_future(future)
         return future
@@ -284,6 +307,7 @@ class StepLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-type]
         count = len(ready)
         if not self.observe_steps and not self._debug:
             count = self._run_unobserved(count)
+        handle: Optional[asyncio.Handle]
         for _ in range(count):
             if not ready:
                 break
@@ -347,7 +371,7 @@ class StepLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-type]
 
     def _check_task_end(self, handle: asyncio.Handle) -> None:
         """Note which task ran, and tell the observer when the step ended its task (one read per step)."""
-        task = getattr(handle._callback, "__self__", None)
+        task = getattr(handle._callback, "__self__", None)  # type: ignore[attr-defined]
         if isinstance(task, asyncio.Task):
             if not task.done():
                 self.ran_tasks.add(id(task))  # bounded by the live tasks: done ones are dropped
@@ -462,8 +486,8 @@ def track_wrapped_futures() -> None:
 
     wrap_future.__doc__ = original.__doc__
     wrap_future.corodbg_tracking = True  # type: ignore[attr-defined]
-    asyncio.futures.wrap_future = wrap_future  # type: ignore[assignment]
-    asyncio.wrap_future = wrap_future  # type: ignore[assignment]
+    asyncio.futures.wrap_future = wrap_future
+    asyncio.wrap_future = wrap_future
 
 
 def step_the_programs_own_loop_classes() -> None:
@@ -476,7 +500,7 @@ def step_the_programs_own_loop_classes() -> None:
     """
     for module in (asyncio, asyncio.unix_events if hasattr(asyncio, "unix_events") else None):
         if module is not None and getattr(module, "SelectorEventLoop", None) is not None:
-            module.SelectorEventLoop = StepLoop  # type: ignore[attr-defined,misc]
+            module.SelectorEventLoop = StepLoop  # type: ignore[attr-defined]
     # The default policy by its module-private name: the public one warns on 3.14+ (deprecated).
     policy_class = getattr(asyncio.unix_events, "_UnixDefaultEventLoopPolicy", None)
     if policy_class is not None and hasattr(policy_class, "_loop_factory"):
@@ -503,5 +527,5 @@ def watch_running_loops(on_foreign: Any) -> None:
         original(loop)
 
     _set_running_loop.corodbg_watching = True  # type: ignore[attr-defined]
-    asyncio.events._set_running_loop = _set_running_loop  # type: ignore[assignment]
-    asyncio._set_running_loop = _set_running_loop  # type: ignore[attr-defined]
+    asyncio.events._set_running_loop = _set_running_loop
+    asyncio._set_running_loop = _set_running_loop

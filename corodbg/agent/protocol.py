@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Optional
 try:  # TypedDict is in typing from 3.8; NotRequired only from 3.11.
     from typing import TypedDict
 except ImportError:  # pragma: no cover
-    TypedDict = dict  # type: ignore[misc,assignment]
+    TypedDict = dict  # type: ignore[assignment]
 
 
 # -- events (agent -> controller) ---------------------------------------------
@@ -66,7 +66,7 @@ class TaskInfo(TypedDict):
     exception: Optional[str]
 
 
-class PauseEvent(TypedDict):
+class _PauseEventKeys(TypedDict):
     event: str            # "pause"
     reason: str
     step: int
@@ -77,6 +77,16 @@ class PauseEvent(TypedDict):
     ready: List[ReadyItem]
     tasks: List[TaskInfo]
     log: List[Dict[str, Any]]
+
+
+class PauseEvent(_PauseEventKeys, total=False):
+    # The keys only some pauses have (EVENT_SHAPES below lists them too).
+    tasks_removed: List[int]          # with tasks_delta: the ids no longer listed
+    tasks_delta: bool                 # ``tasks`` holds only the tasks that changed
+    breakpoints: List[Dict[str, Any]]
+    exception: Dict[str, Any]         # reason "exception": type, message, traceback, frame
+    exit_code: Optional[int]          # reason "end"
+    refresh: bool                     # the same pause again, redescribed (after ``!stmt``)
 
 
 class OutputEvent(TypedDict):
@@ -227,9 +237,9 @@ def event_problem(event: Any) -> Optional[str]:
     if not isinstance(event, dict):
         return f"not an object but {type(event).__name__}"
     kind = event.get("event")
-    shape = EVENT_SHAPES.get(kind) if isinstance(kind, str) else None
-    if shape is None:
+    if not isinstance(kind, str) or kind not in EVENT_SHAPES:
         return f"unknown event {kind!r}"[:100]
+    shape = EVENT_SHAPES[kind]
     problem = _shape_problem(event, shape, kind)
     if problem is None and kind == "output" and event["stream"] not in OUTPUT_STREAMS:
         problem = f"output.stream: unknown stream {event['stream']!r}"[:100]

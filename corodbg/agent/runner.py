@@ -115,7 +115,7 @@ def print_traceback(error: BaseException) -> None:
     # and its warnings say "sys:1" as python's do, not a line of corodbg's.
     sys.last_type, sys.last_value, sys.last_traceback = type(error), error, tb
     if sys.version_info >= (3, 12):
-        sys.last_exc = error  # type: ignore[attr-defined]
+        sys.last_exc = error
     sys.excepthook(type(error), error, tb)
 
 

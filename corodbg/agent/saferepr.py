@@ -16,8 +16,8 @@ import reprlib
 import signal
 import threading
 import time
-from typing import Any, Callable, Iterator, TypeVar
 from contextlib import contextmanager
+from typing import Any, Callable, Iterator, TypeVar
 
 T = TypeVar("T")
 
@@ -37,6 +37,7 @@ class SafeRepr(reprlib.Repr):
 
     def __init__(self, max_length: int = 120, time_budget: float = 0.2) -> None:
         super().__init__()
+        self.fillvalue = "..."  # reprlib's own from 3.11 on; repr_dict needs it on 3.10 too
         self.maxstring = max_length
         self.maxother = max_length
         self.maxlong = 40
@@ -89,7 +90,7 @@ class SafeRepr(reprlib.Repr):
 PLAIN_TYPES = frozenset({int, float, bool, type(None), str, bytes, complex})
 
 #: The deadlines (monotonic) of the nested :func:`_time_limit` blocks, innermost last.
-_deadlines: "list[float]" = []
+_deadlines: list[float] = []
 #: setitimer(0) disarms: an expired outer deadline is re-armed this close instead.
 _MIN_TIMER = 1e-4
 

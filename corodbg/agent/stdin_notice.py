@@ -42,7 +42,7 @@ class NoticingStdin:
         self._first_read()
         return self._stream.readlines(*args)
 
-    def __iter__(self) -> "NoticingStdin":
+    def __iter__(self) -> NoticingStdin:
         return self
 
     def __next__(self) -> str:

@@ -67,7 +67,7 @@ class TaskInfoCache:
         if as_ready and as_ready[0]() is handle:  # the same handle still queued: the same action
             return as_ready[1]
         action = introspect.task_action(handle, task)
-        ready: TaskInfo = {**waiting, "state": "ready", "awaiting": action}  # type: ignore[typeddict-item]
+        ready: TaskInfo = {**waiting, "state": "ready", "awaiting": action}
         if self._known.get(task_id) is known:
             self._known[task_id] = (waiting, (weakref.ref(handle), ready))
         return ready
@@ -105,7 +105,7 @@ class ReadyItemCache:
         self.limit = limit
         #: id(handle) -> (a weak reference to it, its description). Weak: a handle that ran must not keep
         #: its task alive until the next pause (see TaskInfoCache).
-        self._known: Dict[int, Tuple["weakref.ReferenceType[asyncio.Handle]", ReadyItem]] = {}
+        self._known: Dict[int, Tuple[weakref.ReferenceType[asyncio.Handle], ReadyItem]] = {}
 
     def items(self, loop: asyncio.AbstractEventLoop) -> List[ReadyItem]:
         known, fresh = self._known, {}
@@ -117,6 +117,6 @@ class ReadyItemCache:
             if entry is None or entry[0]() is not handle:
                 entry = (weakref.ref(handle), wake.describe_handle(handle, 0))
             fresh[id(handle)] = entry
-            items.append({**entry[1], "index": position + 1})  # type: ignore[typeddict-item]
+            items.append({**entry[1], "index": position + 1})
         self._known = fresh
         return items

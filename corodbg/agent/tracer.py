@@ -40,7 +40,7 @@ class LineTracer:
         self.active = True
         self.all_user_code = all_user_code
         sys.settrace(self._trace_call)
-        current = frame if frame is not None else sys._getframe(1)
+        current: Optional[types.FrameType] = frame if frame is not None else sys._getframe(1)
         while current is not None:
             if self._wanted(current.f_code):
                 current.f_trace = self._trace_local
@@ -110,7 +110,7 @@ class BreakpointMonitor:
         return hasattr(sys, "monitoring")
 
     def start(self) -> None:
-        monitoring = sys.monitoring  # type: ignore[attr-defined]
+        monitoring = sys.monitoring  # type: ignore[attr-defined, unused-ignore]
         events = monitoring.events
         if not self._registered:
             try:
@@ -127,7 +127,7 @@ class BreakpointMonitor:
         self.active = True
         # Frames already running (the module's, a paused coroutine's) get no
         # PY_START: look at the ones on the stack now.
-        frame = sys._getframe(1)
+        frame: Optional[types.FrameType] = sys._getframe(1)
         while frame is not None:
             self._on_start(frame.f_code, 0)
             frame = frame.f_back
@@ -136,23 +136,23 @@ class BreakpointMonitor:
         if not self.active:
             return
         self.active = False
-        sys.monitoring.set_events(self.TOOL, 0)  # type: ignore[attr-defined]
+        sys.monitoring.set_events(self.TOOL, 0)  # type: ignore[attr-defined, unused-ignore]
         self._clear_lines()
 
     def _clear_lines(self) -> None:
         for code in self._lined:
-            sys.monitoring.set_local_events(self.TOOL, code, 0)  # type: ignore[attr-defined]
+            sys.monitoring.set_local_events(self.TOOL, code, 0)  # type: ignore[attr-defined, unused-ignore]
         self._lined = []
 
     def _on_start(self, code: types.CodeType, offset: int) -> Any:
         if self.active and self.wants_code(code):
-            sys.monitoring.set_local_events(self.TOOL, code, sys.monitoring.events.LINE)  # type: ignore[attr-defined]
+            sys.monitoring.set_local_events(self.TOOL, code, sys.monitoring.events.LINE)  # type: ignore[attr-defined, unused-ignore]
             self._lined.append(code)
-        return sys.monitoring.DISABLE  # type: ignore[attr-defined]
+        return sys.monitoring.DISABLE  # type: ignore[attr-defined, unused-ignore]
 
     def _on_line(self, code: types.CodeType, line: int) -> Any:
         if not self.wants_line(code, line):
-            return sys.monitoring.DISABLE  # type: ignore[attr-defined]
+            return sys.monitoring.DISABLE  # type: ignore[attr-defined, unused-ignore]
         if self.active and not self.muted:
             self.on_line(sys._getframe(1))
         return None

@@ -86,7 +86,7 @@ def _task_step(handle: asyncio.Handle, task: asyncio.Task, raw: str) -> Wake:
         return Wake(action, f"CancelledError thrown into {label}{_at(where)}{_cancel_cause(task, chain)}",
                     task, False, raw)
     if action == "wakeup":
-        args = handle._args or ()  # type: ignore[attr-defined]
+        args = handle._args or ()
         future = args[0] if args and isinstance(args[0], asyncio.Future) else None
         if isinstance(future, asyncio.Task) and future.cancelled():
             return Wake("cancel", f"CancelledError raised in {label}: the awaited {introspect.task_label(future)} "
@@ -238,7 +238,7 @@ def _closure(function: Any) -> Dict[str, Any]:
     code = getattr(function, "__code__", None)
     cells = getattr(function, "__closure__", None) or ()
     values: Dict[str, Any] = {}
-    for name, cell in zip(getattr(code, "co_freevars", ()), cells):
+    for name, cell in zip(getattr(code, "co_freevars", ()), cells, strict=False):
         try:
             values[name] = cell.cell_contents
         except ValueError:

@@ -26,10 +26,10 @@ from textual.timer import Timer
 from corodbg.agent.protocol import CommandError, parse_command
 from corodbg.agent.runner import Target
 from corodbg.session import Session, SessionError
-from corodbg.ui.screens.help import HelpScreen
 from corodbg.ui.log_feed import LogFeed
-from corodbg.ui.tools import PauseTools, restore_command
+from corodbg.ui.screens.help import HelpScreen
 from corodbg.ui.state import CRASHED, FINISHED, PAUSED, PauseState
+from corodbg.ui.tools import PauseTools, restore_command
 from corodbg.ui.widgets.coroutines import CoroutinesPane
 from corodbg.ui.widgets.frame import FramePane
 from corodbg.ui.widgets.key_bar import KeyBar

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Union
 
 from corodbg.ui.screens.breakpoint_dialog import BreakpointDialog, BreakpointRequest
 from corodbg.ui.screens.breakpoints import BreakpointsScreen
@@ -19,9 +19,14 @@ from corodbg.ui.widgets.frame import FramePane
 from corodbg.ui.widgets.source import SourcePane
 
 if TYPE_CHECKING:
-    from corodbg.ui.app import CorodbgApp
+    # Not CorodbgApp itself: it derives from this class (a cycle mypy cannot type).
+    # The app's own attributes used here are declared in the class below.
+    from textual.app import App
 
-    _Base = CorodbgApp
+    from corodbg.session import Session
+    from corodbg.ui.state import PauseState
+
+    _Base = App[int]
 else:
     _Base = object
 
@@ -31,6 +36,15 @@ class PauseTools(_Base):
 
     #: (entry, answer, ok) of every evaluation this run, shown again when the console reopens.
     console_history: List[Tuple[str, str, bool]]
+
+    # What CorodbgApp, which mixes this in, has (annotations only, for the type checker).
+    state: PauseState
+    session: Optional[Session]
+    _pending_log: List[Dict[str, Any]]
+    _breakpoints_dirty: bool
+
+    if TYPE_CHECKING:
+        async def _send_command(self, command: Union[str, Dict[str, Any]]) -> None: ...
 
     def _show_breakpoints(self) -> None:
         self.query_one(SourcePane).show_breakpoints(self.state)

@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import List, Optional
 
 import pytest
-
 from support import CHAIN_OUTPUT, REPO, corodbg_env
 
 PROGRAMS_DIR = Path(__file__).resolve().parent / "programs"

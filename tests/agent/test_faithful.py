@@ -15,10 +15,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 import pytest
-
 from support import corodbg_env
 
 PROGRAMS = Path(__file__).resolve().parent / "faithful"
@@ -47,7 +46,7 @@ def corodbg(program: str, *args: str, commands: List[str] = (), trace: bool = Tr
     for command in commands:
         argv += ["-c", command]
     try:
-        result = subprocess.run(argv + [program, *args], cwd=PROGRAMS, env=_env(), stdin=subprocess.DEVNULL,
+        result = subprocess.run([*argv, program, *args], cwd=PROGRAMS, env=_env(), stdin=subprocess.DEVNULL,
                                 capture_output=True, timeout=timeout)
         result.events = ([json.loads(line) for line in trace_file.read_text().splitlines()]  # type: ignore[attr-defined]
                          if trace else [])
@@ -86,7 +85,7 @@ def test_the_clock_waits_for_real_while_the_outside_may_wake_the_loop(program: s
 def test_a_program_that_waits_for_ctrl_c_waits_as_under_python() -> None:
     """A SIGINT handler and nothing else pending: no deadlock report; the user's Ctrl-C stops it."""
     def run(argv: List[str]) -> subprocess.CompletedProcess:
-        process = subprocess.Popen(argv + ["sigint_stop.py"], cwd=PROGRAMS, env=_env(), stdin=subprocess.DEVNULL,
+        process = subprocess.Popen([*argv, "sigint_stop.py"], cwd=PROGRAMS, env=_env(), stdin=subprocess.DEVNULL,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         try:
             assert process.stdout.readline() == b"ready\n"

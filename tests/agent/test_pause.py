@@ -61,7 +61,8 @@ def test_pause_stops_a_spinning_step_without_the_program_seeing_sigint(how: str)
     assert all(p["location"]["function"] == "main" for p in pauses)
 
 
-@pytest.mark.parametrize("blocking, call", [("sleep", "time.sleep"), ("recv", "left.recv"), ("queue", "queue.Queue().get")])
+@pytest.mark.parametrize("blocking, call",
+                         [("sleep", "time.sleep"), ("recv", "left.recv"), ("queue", "queue.Queue().get")])
 def test_pause_in_a_blocking_call_reports_where_the_program_is_blocked(blocking: str, call: str) -> None:
     """The call cannot be stopped; the report comes at once, with the whole stack and the blocking line."""
     async def scenario() -> Dict[str, Any]:
@@ -85,5 +86,6 @@ def test_pause_in_a_blocking_call_reports_where_the_program_is_blocked(blocking:
         assert report["call"] == call
     assert f"blocked in {report['call']}" in report["message"]
     functions = [frame["function"] for frame in report["stack"]]
-    assert functions[0] == "<module>" and "main" in functions and not any("corodbg" in f["file"] for f in report["stack"])
-    assert [frame for frame in report["stack"] if frame.get("blocking")][0]["function"] == "main"
+    assert functions[0] == "<module>" and "main" in functions
+    assert not any("corodbg" in f["file"] for f in report["stack"])
+    assert next(frame for frame in report["stack"] if frame.get("blocking"))["function"] == "main"

@@ -23,7 +23,7 @@ def debug(program: str, *commands: str, env: Dict[str, str] | None = None,
         argv += ["-c", command]
     full_env = corodbg_env(**(env or {}))
     try:
-        done = subprocess.run(argv + [program], cwd=PROGRAMS, capture_output=True, text=True,
+        done = subprocess.run([*argv, program], cwd=PROGRAMS, capture_output=True, text=True,
                               timeout=timeout, env=full_env)
         events = [json.loads(line) for line in trace.read_text().splitlines()]
     finally:
@@ -141,7 +141,7 @@ def test_finished_tasks_stay_listed_with_their_results_after_they_are_collected(
 
 
 def test_a_breakpoint_on_a_line_without_code_moves_to_the_next_line_with_code() -> None:
-    done, events = debug("race.py", "break race.py:7", "continue")
+    _done, events = debug("race.py", "break race.py:7", "continue")
     assert replies(events)[0].endswith("race.py:8")  # line 7 is `global counter`: no instruction
     pause = [e for e in events if e["event"] == "pause"][1]
     assert (pause["reason"], pause["location"]["line"]) == ("breakpoint", 8)

@@ -12,13 +12,14 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
-
 from support import CHAIN_OUTPUT, REPO, SAMPLES, corodbg_env
+
 PROGRAMS = Path(__file__).resolve().parent / "programs"
 
 
 
-def run_traced(tmp_path: Path, program: Path, *commands: str) -> Tuple[subprocess.CompletedProcess, List[Dict[str, Any]]]:
+def run_traced(tmp_path: Path, program: Path,
+               *commands: str) -> Tuple[subprocess.CompletedProcess, List[Dict[str, Any]]]:
     """Run ``program`` under corodbg with these ``-c`` commands; the result and the trace's lines."""
     trace = tmp_path / "t.jsonl"
     argv = [sys.executable, "-m", "corodbg", "--headless"]
@@ -74,7 +75,7 @@ def test_every_pause_has_the_documented_keys(tmp_path: Path) -> None:
                 for key in ("function", "file", "line", "source", "locals"):
                     assert key in frame, f"{key} missing from a frame of {task['name']}"
     # While stepping in phase1, the frame of outer shows where it awaits.
-    in_phase1 = [p for p in stops if p["location"]["function"] == "phase1"][0]
+    in_phase1 = next(p for p in stops if p["location"]["function"] == "phase1")
     frames = in_phase1["tasks"][0]["frames"]
     user = [f for f in frames if f["file"].endswith("chain.py")]
     assert [f["function"] for f in user] == ["outer", "phase1"]
@@ -124,7 +125,7 @@ def test_send_2_runs_the_second_ready_item_first(tmp_path: Path) -> None:
 
 
 def test_send_beyond_the_ready_queue_is_refused(tmp_path: Path) -> None:
-    result, lines = run_traced(tmp_path, SAMPLES / "chain.py", "send 5")
+    result, _lines = run_traced(tmp_path, SAMPLES / "chain.py", "send 5")
     assert result.returncode == 0
     assert result.stdout == CHAIN_OUTPUT
     assert b"corodbg: send 5" in result.stderr
@@ -164,7 +165,7 @@ def test_quit_leaves_no_warning_from_corodbg_itself(tmp_path: Path) -> None:
 
 def test_tasks_are_listed_in_creation_order(tmp_path: Path) -> None:
     """docs/trace-format.md: ``tasks`` lists every task of the loop, in creation order."""
-    result, lines = run_traced(tmp_path, SAMPLES / "gather.py", "send")
+    _result, lines = run_traced(tmp_path, SAMPLES / "gather.py", "send")
     first = pauses(lines)[1]
     names = [t["name"] for t in first["tasks"]]
     assert names == ["Task-1", "Task-2", "Task-3", "Task-4"]
@@ -174,7 +175,7 @@ def test_tasks_are_listed_in_creation_order(tmp_path: Path) -> None:
 def test_deadlock_message_lists_tasks_in_creation_order() -> None:
     result = subprocess.run([sys.executable, "-m", "corodbg", "--headless", "samples/deadlock.py"],
                             cwd=REPO, env=corodbg_env(), capture_output=True, timeout=10)
-    message = [line for line in result.stderr.decode().splitlines() if "deadlock" in line][0]
+    message = next(line for line in result.stderr.decode().splitlines() if "deadlock" in line)
     positions = [message.index(name) for name in ("Task-1", "Task-2", "Task-3")]
     assert positions == sorted(positions), message
 
@@ -182,7 +183,7 @@ def test_deadlock_message_lists_tasks_in_creation_order() -> None:
 def test_log_entries_describe_the_step_they_name(tmp_path: Path) -> None:
     """A step run while nobody observed (continue) must not lend its entry to a later step."""
     program = REPO / "tests" / "agent" / "debugging" / "race.py"
-    result, lines = run_traced(tmp_path, program, "tbreak race.py:9", "continue", "next")
+    _result, lines = run_traced(tmp_path, program, "tbreak race.py:9", "continue", "next")
     entries = [entry for pause in pauses(lines) for entry in pause["log"]]
     assert entries, "the next command's steps are logged"
     for entry in entries:
@@ -195,7 +196,7 @@ def test_log_entries_describe_the_step_they_name(tmp_path: Path) -> None:
 
 
 def test_a_step_finished_by_continue_is_logged_with_its_outcome(tmp_path: Path) -> None:
-    result, lines = run_traced(tmp_path, SAMPLES / "chain.py", "step", "step", "continue")
+    _result, lines = run_traced(tmp_path, SAMPLES / "chain.py", "step", "step", "continue")
     end = pauses(lines)[-1]
     first = [entry for entry in end["log"] if entry["step"] == 1]
     assert first and first[0]["item"] == "Task-1 outer(): start"

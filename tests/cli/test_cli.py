@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import List
 
 import pytest
-
 from support import corodbg_env
 
 
@@ -133,7 +132,8 @@ def _package(folder: Path, init: str = "") -> None:
     package = folder / "pkg"
     package.mkdir()
     (package / "__init__.py").write_text(init)
-    (package / "__main__.py").write_text("import asyncio, sys\nprint(asyncio.run(asyncio.sleep(0, 'pkg ran')), sys.argv[1:])\n")
+    (package / "__main__.py").write_text("import asyncio, sys\n"
+                                         "print(asyncio.run(asyncio.sleep(0, 'pkg ran')), sys.argv[1:])\n")
 
 
 def test_dash_m_finds_a_package_in_the_working_directory(tmp_path: Path) -> None:

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import List
 
 import pytest
-
 from support import corodbg_env
 
 PROGRAMS = Path(__file__).resolve().parent / "programs"
@@ -72,8 +71,8 @@ def test_misbehaving_reprs_become_placeholders_within_bounds(tmp_path: Path) -> 
                      "--trace", str(trace))
     elapsed = time.monotonic() - started
     assert result.returncode == 0, result.stderr
-    pause = [json.loads(line) for line in trace.read_text().splitlines()
-             if '"reason":"breakpoint"' in line.replace(" ", "")][0]
+    pause = next(json.loads(line) for line in trace.read_text().splitlines()
+             if '"reason":"breakpoint"' in line.replace(" ", ""))
     local_vars = pause["tasks"][0]["frames"][0]["locals"]
     assert local_vars["raises"] == "<repr of Raises failed: ValueError>"
     assert local_vars["slow"] == "<repr of Slow timed out>"

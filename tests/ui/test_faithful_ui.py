@@ -29,7 +29,8 @@ async def test_pause_in_a_blocking_call_shows_where_it_is_blocked():
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("c")
-        assert await wait_until(pilot, lambda: "sleeping" in output_text(app)), (output_text(app), app.state.status_text(), log_text(app))
+        assert await wait_until(pilot, lambda: "sleeping" in output_text(app)), \
+            (output_text(app), app.state.status_text(), log_text(app))
         await pilot.press("p")
         assert await wait_until(pilot, lambda: "blocked in" in log_text(app))
         assert app.state.status_text().startswith("running (blocked in ")
@@ -49,9 +50,10 @@ async def _at_the_end_pause(pilot) -> None:
 
 
 def test_quit_and_restart_at_the_end_pause_run_the_programs_atexit_handlers(tmp_path):
+    from ui_helpers import PROGRAMS, REPO_ROOT
+
     from corodbg.agent.runner import Target
     from corodbg.ui.app import CorodbgApp
-    from ui_helpers import PROGRAMS, REPO_ROOT
 
     state = tmp_path / "state.txt"
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import sys
 
 import pytest
-
 from ui_helpers import make_app, press_and_settle
 
 SIZE = (110, 32)
@@ -118,4 +117,5 @@ def test_evaluate_console(snap_compare):
 
 def test_frame_tree_expanded(snap_compare):
     """At a breakpoint, a dict local opened in the Frame pane, and a list inside it."""
-    assert snap(snap_compare, "nested.py", *to_source_line(22), "b", "c", "shift+tab", "enter", "down", "down", "enter")  # Frame: config, then its points
+    # Frame: config, then its points
+    assert snap(snap_compare, "nested.py", *to_source_line(22), "b", "c", "shift+tab", "enter", "down", "down", "enter")

@@ -111,7 +111,7 @@ class CoroutinesPane(LineList):
         before = self._laid_out
         if len(before) != len(self.tasks):
             return False
-        for old, new in zip(before, self.tasks):
+        for old, new in zip(before, self.tasks, strict=True):
             if old is not new:
                 known = self._measured.get(old.get("id"))
                 if (old.get("id") != new.get("id") or known is None
@@ -207,7 +207,8 @@ class CoroutinesPane(LineList):
         self._layout()
         self.move_cursor(self._starts[self.tasks.index(task)], announce=False)
 
-    def action_toggle(self) -> None:
+    # The pane's own "toggle" key action (fold a task), in place of DOMNode's toggle(attribute).
+    def action_toggle(self) -> None:  # type: ignore[override]
         if self.tasks:
             task, _ = self._locate(self.cursor)
             self._fold(task.get("name") not in self.folded)

@@ -101,7 +101,7 @@ class FramePane(Tree[Optional[Path]]):
             node.add_leaf(Text("(empty)", "dim"), data=None)
         width = min(NAME_COLUMN, max((len(entry.get("name", "")) for entry in entries), default=0))
         for position, entry in enumerate(entries):
-            self._add(node, path + (position,), str(entry.get("name", "")), str(entry.get("value", "")),
+            self._add(node, (*path, position), str(entry.get("name", "")), str(entry.get("value", "")),
                       bool(entry.get("expandable")), width)
         if answer.get("more"):
             node.add_leaf(Text(f"… {answer['more']:,} more", "dim italic"), data=None)

@@ -40,7 +40,7 @@ def highlight_file(path: str) -> List[Text]:
     with open(path, encoding="utf-8", errors="replace") as file:
         code = file.read().expandtabs(4)
     highlighted = Syntax(code, "python", theme="monokai", background_color="default").highlight(code)
-    lines = highlighted.split("\n", allow_blank=True)
+    lines = list(highlighted.split("\n", allow_blank=True))
     for line in lines:
         line.style = ""
         line.spans = [Span(span.start, span.end, _foreground(span.style)) for span in line.spans]
