@@ -267,7 +267,8 @@ class Debugger:
         where: Optional[Location] = None
         if raise_site is not None and frame is not None:
             frame["line"] = raise_site.tb_lineno
-            where = {"file": frame["file"], "line": frame["line"], "function": frame["function"]}
+            where = {"file": frame["file"], "line": frame["line"], "function": frame["function"],
+                     "path": frame["path"]}
         text = safe_str(error)  # program code: may raise or loop (python shows "<exception str() failed>")
         summary = f"{type(error).__name__}: {text}" if text else type(error).__name__
         details = {
