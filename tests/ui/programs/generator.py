@@ -23,7 +23,7 @@ def phase2(arg):
     return 'result2 derived from {}'.format(arg)
 
 
-event_loop = asyncio.get_event_loop()
+event_loop = asyncio.new_event_loop()  # (the seed says get_event_loop(): a shim on 3.14+)
 try:
     return_value = event_loop.run_until_complete(outer())
     print('return value: {!r}'.format(return_value))
