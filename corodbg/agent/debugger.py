@@ -677,6 +677,9 @@ class Debugger:
             "time": round(loop.time(), 6) if loop is not None else 0.0,
             "location": location, "task": task.get_name() if task is not None else None,
             "message": message, "ready": ready, "tasks": tasks, "log": log,
+            "globals": introspect.globals_snapshot(
+                (info["file"], info.get("globals_used") or ()) for each in tasks for info in each["frames"]
+                if info.get("globals_used")),
         }
 
     # -- the step log ------------------------------------------------------------------

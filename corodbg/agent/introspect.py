@@ -9,6 +9,7 @@ Standard library only: this module runs inside the debuggee.
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import gc
 import inspect
@@ -77,6 +78,9 @@ def frame_info(frame: types.FrameType) -> FrameInfo:
     user = is_user_file(code.co_filename)
     where = location_of(frame)
     shown, expandable = frame_locals(frame) if user else ({}, [])
+    used = globals_used(frame) if user else []
+    if used:
+        _MODULE_GLOBALS[where["file"]] = frame.f_globals
     return {
         "function": where["function"],
         "file": where["file"],
@@ -86,7 +90,49 @@ def frame_info(frame: types.FrameType) -> FrameInfo:
         "locals": shown,
         "expandable": expandable,
         "user": user,
+        "globals_used": used,
     }
+
+
+#: The module namespace of each file whose frames read globals (display path -> f_globals).
+_MODULE_GLOBALS: Dict[str, Dict[str, Any]] = {}
+_GLOBAL_NAMES: Dict[types.CodeType, Tuple[str, ...]] = {}
+MAX_GLOBALS = 20
+
+
+def globals_used(frame: types.FrameType) -> List[str]:
+    """The module-level variables the frame's code reads or writes (``counter`` in a race),
+    not the modules, functions and classes it calls."""
+    code = frame.f_code
+    names = _GLOBAL_NAMES.get(code)
+    if names is None:
+        names = _GLOBAL_NAMES[code] = tuple(name for name in code.co_names if not name.startswith("__"))
+    namespace = frame.f_globals
+    used = []
+    for name in names:
+        if name in namespace and not _is_definition(namespace[name]):
+            used.append(name)
+            if len(used) == MAX_GLOBALS:
+                break
+    return used
+
+
+def _is_definition(value: Any) -> bool:
+    return isinstance(value, (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, type))
+
+
+def globals_snapshot(files_and_names: Iterable[Tuple[str, Iterable[str]]]) -> Dict[str, Dict[str, str]]:
+    """Safe reprs of the named globals of each file, read now (one pause's values)."""
+    snapshot: Dict[str, Dict[str, str]] = {}
+    for file, names in files_and_names:
+        namespace = _MODULE_GLOBALS.get(file)
+        if namespace is None:
+            continue
+        values = snapshot.setdefault(file, {})
+        for name in names:
+            if name not in values and name in namespace:
+                values[name] = safe_repr(namespace[name])
+    return snapshot
 
 
 def location_of(frame: types.FrameType) -> Location:
@@ -208,18 +254,157 @@ def awaiting_description(chain: List[Any]) -> Optional[str]:
     for obj in reversed(below):  # the innermost call says most: Lock.acquire(), not __aenter__()
         frame = frame_of(obj)
         if frame is not None:
-            return call_description(frame)
+            return lock_wait_description(frame, chain) or call_description(frame)
     if below and isinstance(below[-1], asyncio.Future):
         return future_description(below[-1])
     return None
 
 
 def future_description(future: asyncio.Future) -> str:
-    kind = type(future).__name__
+    """``Task-2 work()``; ``gather: 1 of 3 done (Task-2, Task-3, Task-4)``; ``Future (pending)``."""
     if isinstance(future, asyncio.Task):
         return task_label(future)
+    children = getattr(future, "_children", None)
+    if isinstance(children, list):  # gather's future
+        done = sum(1 for child in children if isinstance(child, asyncio.Future) and child.done())
+        names = [child.get_name() if isinstance(child, asyncio.Task) else "a future" for child in children[:3]]
+        more = ", …" if len(children) > 3 else ""
+        return f"gather: {done} of {len(children)} done ({', '.join(names)}{more})"
     state = "done" if future.done() else "pending"
-    return f"{kind} ({state})"
+    return f"{type(future).__name__} ({state})"
+
+
+# -- locks: which variable, and which task holds it ------------------------------------
+
+_SYNC_PRIMITIVES = (asyncio.Lock, asyncio.Semaphore, asyncio.Condition)
+
+
+def lock_wait_description(frame: types.FrameType, chain: List[Any]) -> Optional[str]:
+    """``Lock lock_b (held by Task-3 worker())`` for a frame of ``Lock.acquire`` (and
+    Semaphore's, Condition's): the variable the waiting task knows it by, and the task
+    whose ``async with`` holds it."""
+    if frame.f_code.co_name != "acquire" or is_user_file(frame.f_code.co_filename):
+        return None
+    try:
+        primitive = frame.f_locals.get("self")
+    except Exception:
+        return None
+    if not isinstance(primitive, _SYNC_PRIMITIVES):
+        return None
+    kind = type(primitive).__name__
+    name = _name_in_user_frames(chain, primitive)
+    holders = [task_label(task) for task in holders_of(primitive)]
+    text = f"{kind} {name}" if name else f"{kind}.acquire()"
+    if holders:
+        text += f" (held by {', '.join(holders[:3])}{', …' if len(holders) > 3 else ''})"
+    return text
+
+
+def _name_in_user_frames(chain: List[Any], value: Any) -> Optional[str]:
+    """The name ``value`` has in the innermost user frame of the chain that has one (locals, then globals)."""
+    for obj in reversed(chain):
+        frame = frame_of(obj)
+        if frame is None or not is_user_file(frame.f_code.co_filename):
+            continue
+        for namespace in (_locals_of(frame), frame.f_globals):
+            for key, item in namespace.items():
+                if item is value and isinstance(key, str):
+                    return key
+    return None
+
+
+def _locals_of(frame: types.FrameType) -> Dict[str, Any]:
+    try:
+        return dict(frame.f_locals)
+    except Exception:
+        return {}
+
+
+def holders_of(primitive: Any) -> List[asyncio.Task]:
+    """The tasks whose frames are inside an ``async with``/``with`` on ``primitive`` now.
+
+    asyncio's locks do not record their owner; the source does: a frame whose
+    current line lies in the body of ``async with lock:`` holds ``lock``.
+    """
+    loop = getattr(primitive, "_loop", None)
+    if loop is None:
+        return []
+    try:
+        tasks = asyncio.all_tasks(loop)
+    except Exception:
+        return []
+    holders = []
+    for task in tasks:
+        for obj in await_chain(task.get_coro()):
+            frame = frame_of(obj)
+            if frame is not None and is_user_file(frame.f_code.co_filename) \
+                    and any(held is primitive for held in held_context_managers(frame)):
+                holders.append(task)
+                break
+    return sorted(holders, key=lambda task: task.get_name())
+
+
+_WITH_BLOCKS: Dict[str, List[Tuple[int, int, List[str]]]] = {}
+
+
+def held_context_managers(frame: types.FrameType) -> List[Any]:
+    """The objects of the ``with``/``async with`` statements whose body the frame is in now
+    (only context expressions that are a name or a dotted name: reading them runs no code)."""
+    line = frame.f_lineno
+    held = []
+    for first, last, path in _with_blocks(frame.f_code.co_filename):
+        if first <= line <= last:
+            value = _resolve(frame, path)
+            if value is not None:
+                held.append(value)
+    return held
+
+
+def _with_blocks(filename: str) -> List[Tuple[int, int, List[str]]]:
+    """(first body line, last body line, dotted name) of each with-item in the file (cached)."""
+    known = _WITH_BLOCKS.get(filename)
+    if known is not None:
+        return known
+    blocks: List[Tuple[int, int, List[str]]] = []
+    try:
+        tree = ast.parse("".join(linecache.getlines(filename)), filename)
+    except (SyntaxError, ValueError):
+        tree = None
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, (ast.With, ast.AsyncWith)) and node.body:
+            first, last = node.body[0].lineno, getattr(node.body[-1], "end_lineno", None) or node.body[-1].lineno
+            for item in node.items:
+                path = _dotted(item.context_expr)
+                if path:
+                    blocks.append((first, last, path))
+    _WITH_BLOCKS[filename] = blocks
+    return blocks
+
+
+def _dotted(node: ast.AST) -> Optional[List[str]]:
+    if isinstance(node, ast.Name):
+        return [node.id]
+    if isinstance(node, ast.Attribute):
+        head = _dotted(node.value)
+        return [*head, node.attr] if head else None
+    return None
+
+
+def _resolve(frame: types.FrameType, path: List[str]) -> Any:
+    """A dotted name's value in the frame, read without running the program's code (no properties)."""
+    namespace = _locals_of(frame)
+    missing = object()
+    value = namespace.get(path[0], missing)
+    if value is missing:
+        value = frame.f_globals.get(path[0], missing)
+    if value is missing:
+        return None
+    for attribute in path[1:]:
+        try:
+            value = inspect.getattr_static(value, attribute)
+        except AttributeError:
+            return None
+    return value
 
 
 # -- tasks ----------------------------------------------------------------------
@@ -313,6 +498,7 @@ def task_info(task: asyncio.Task, *, task_id: int, ready_tasks: Dict[int, str],
     info: TaskInfo = {
         "id": task_id, "name": task.get_name(), "coroutine": coroutine_label(coro),
         "state": "waiting", "frames": [], "awaiting": None, "result": None, "exception": None,
+        "internal": is_housekeeping_task(task),
     }
     if task.done():
         info["result"], info["exception"], info["state"] = task_outcome(task)

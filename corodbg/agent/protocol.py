@@ -41,6 +41,7 @@ class FrameInfo(TypedDict):
     locals: Dict[str, str]
     expandable: List[str]     # locals with children (containers, objects): the UI's "expand"
     user: bool
+    globals_used: List[str]   # module variables its code uses; values in the pause's ``globals``
 
 
 class ReadyItem(TypedDict):
@@ -64,6 +65,7 @@ class TaskInfo(TypedDict):
     awaiting: Optional[str]
     result: Optional[str]
     exception: Optional[str]
+    internal: bool        # asyncio's own task (asyncio.run's shutdown of async generators, executors)
 
 
 class _PauseEventKeys(TypedDict):
@@ -77,6 +79,7 @@ class _PauseEventKeys(TypedDict):
     ready: List[ReadyItem]
     tasks: List[TaskInfo]
     log: List[Dict[str, Any]]
+    globals: Dict[str, Dict[str, str]]  # file -> {name: safe repr}: the globals the frames use
 
 
 class PauseEvent(_PauseEventKeys, total=False):
@@ -197,10 +200,11 @@ class _Maybe:
 
 _LOCATION = _Record({"file": str, "line": int}, {"function": _OPT_STR, "path": str})
 _FRAME = _Record({"function": str, "file": str, "line": int},
-                 {"source": _OPT_STR, "locals": _MapOf(str), "expandable": _ListOf(str), "user": bool})
+                 {"source": _OPT_STR, "locals": _MapOf(str), "expandable": _ListOf(str), "user": bool,
+                  "path": str, "globals_used": _ListOf(str)})
 _TASK = _Record({"id": int, "name": str},
                 {"coroutine": _OPT_STR, "state": _OPT_STR, "frames": _ListOf(_FRAME), "awaiting": _OPT_STR,
-                 "result": _OPT_STR, "exception": _OPT_STR})
+                 "result": _OPT_STR, "exception": _OPT_STR, "internal": bool})
 _READY = _Record({"index": int, "description": str},
                  {"kind": _OPT_STR, "action": _OPT_STR, "task": _OPT_STR, "coroutine": _OPT_STR,
                   "housekeeping": bool, "internal": bool, "raw": str})
@@ -218,7 +222,8 @@ EVENT_SHAPES: Dict[str, Any] = {
                      {"time": _NUMBER, "location": _Maybe(_LOCATION), "task": _OPT_STR, "message": _OPT_STR,
                       "ready": _ListOf(_READY), "tasks": _ListOf(_TASK), "tasks_removed": _ListOf(int),
                       "tasks_delta": bool, "log": _ListOf(_LOG_ENTRY), "breakpoints": _ListOf(_BREAKPOINT),
-                      "exception": _Maybe(_EXCEPTION), "exit_code": _OPT_INT, "refresh": bool}),
+                      "exception": _Maybe(_EXCEPTION), "exit_code": _OPT_INT, "refresh": bool,
+                      "globals": _MapOf(_MapOf(str))}),
     "reply": _Record({"text": str}, {"command": dict, "breakpoints": _ListOf(_BREAKPOINT)}),
     "error": _Record({"message": str}, {"command": dict}),
     "exit": _Record({"code": int}),

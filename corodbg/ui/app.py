@@ -61,6 +61,7 @@ KEYS: List[Tuple[str, str, str]] = [
     ("o", "Save output", "write the program's whole output so far to corodbg-output.txt"),
     ("r", "Restart", "end this run and start the program again"),
     ("z", "Zoom", "make the focused pane fill the screen; z or escape restores the layout"),
+    ("i", "Internals", "show asyncio's own frames, tasks and callback names too (again: hide them)"),
     ("tab / shift+tab", "Panes", "move between panes; arrows and mouse inside a pane"),
     ("ctrl+p", "Palette", "the command palette: every action by name"),
     ("?", "Help", "this screen"),
@@ -100,6 +101,7 @@ class CorodbgApp(PauseTools, App[int]):
         Binding("o", "save_output", "Save output", show=False),
         Binding("r", "restart", "Restart"),
         Binding("z", "zoom", "Zoom"),
+        Binding("i", "internals", "Internals", show=False),
         Binding("tab", "focus_next", "Next pane", show=False),
         Binding("shift+tab", "focus_previous", "Previous pane", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -307,8 +309,9 @@ class CorodbgApp(PauseTools, App[int]):
 
     def _show_selection(self) -> None:
         self.query_one(SourcePane).show_state(self.state, self.cwd)
-        self.query_one(FramePane).show_frame(self.state.selected_frame(),
-                                             self.state.selected.task if self.state.selected else None)
+        frame = self.state.selected_frame()
+        self.query_one(FramePane).show_frame(frame, self.state.selected.task if self.state.selected else None,
+                                             self.state.globals_of(frame))
 
     def on_coroutines_pane_frame_selected(self, message: CoroutinesPane.FrameSelected) -> None:
         self.state.selected = message.ref
@@ -390,6 +393,15 @@ class CorodbgApp(PauseTools, App[int]):
         await self._start_session()
         self._show_state()
 
+    def action_internals(self) -> None:
+        """Show or hide asyncio's own frames, tasks and callback names."""
+        ready, coroutines = self.query_one(ReadyQueuePane), self.query_one(CoroutinesPane)
+        show = not coroutines.show_internals
+        ready.show_internals = show
+        ready.refresh()
+        coroutines.set_show_internals(show, self.state)
+        self.notify("asyncio's internals shown" if show else "asyncio's internals hidden", timeout=2)
+
     def action_zoom(self) -> None:
         """Maximise the focused pane, or restore the layout when one is maximised."""
         if self.screen.maximized is not None:
@@ -409,7 +421,7 @@ class CorodbgApp(PauseTools, App[int]):
         yield from super().get_system_commands(screen)
         for key, action, text in KEYS:
             name = _ACTION_NAMES.get(action, action.lower())
-            if name in _DEBUGGER_ACTIONS or name in ("help", "save_output", "zoom"):
+            if name in _DEBUGGER_ACTIONS or name in ("help", "save_output", "zoom", "internals"):
                 yield SystemCommand(f"{action} ({key})", text, lambda name=name: self.call_later(
                     self.run_action, name))
 

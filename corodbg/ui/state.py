@@ -39,6 +39,8 @@ class PauseState:
     exit_code: Optional[int] = None
     signal: Optional[int] = None
     location: Optional[Dict[str, Any]] = None
+    #: file -> {name: repr}: the module variables the pause's frames use, read at this pause.
+    globals: Dict[str, Dict[str, str]] = field(default_factory=dict)
     task: Optional[str] = None
     ready: List[Dict[str, Any]] = field(default_factory=list)
     tasks: List[Dict[str, Any]] = field(default_factory=list)
@@ -62,6 +64,7 @@ class PauseState:
         self.time = float(event.get("time") or 0.0)
         self.message = event.get("message") or ""
         self.location = event.get("location")
+        self.globals = event.get("globals") or {}
         self.task = event.get("task")
         self.ready = list(event.get("ready") or [])
         self.task_map = apply_delta(self.task_map, event)
@@ -159,6 +162,13 @@ class PauseState:
             return None
         frames = task.get("frames") or []
         return frames[self.selected.index] if 0 <= self.selected.index < len(frames) else None
+
+    def globals_of(self, frame: Optional[Dict[str, Any]]) -> Dict[str, str]:
+        """The module variables ``frame`` uses, with their values at this pause."""
+        if not frame:
+            return {}
+        values = self.globals.get(frame.get("file") or "", {})
+        return {name: values[name] for name in frame.get("globals_used") or () if name in values}
 
     def source_position(self) -> Optional[Tuple[str, int, Optional[str]]]:
         """The file (as shown), line and real path the Source pane centres on: the selected frame,

@@ -65,6 +65,8 @@ class CoroutinesPane(LineList):
         #: task id -> (the task dict measured, its row count, its label width)
         self._measured: Dict[Any, Tuple[Dict[str, Any], int, int]] = {}
         self.placeholder = "(no tasks)"
+        #: Show asyncio's own frames and tasks (the ``i`` key); by default only the program's.
+        self.show_internals = False
 
     def on_mount(self) -> None:
         self.border_title = "Coroutines"
@@ -73,10 +75,12 @@ class CoroutinesPane(LineList):
 
     def show_state(self, state: PauseState) -> None:
         """Lay out the rows again and put the cursor on the state's selected frame."""
-        self.tasks = state.tasks
+        self.tasks = state.tasks if self.show_internals else [t for t in state.tasks if not t.get("internal")]
         self.here = (state.task, state.status == "paused")
         self._layout()
-        self.border_subtitle = f"{len(self.tasks)} task{'s' if len(self.tasks) != 1 else ''}"
+        hidden = len(state.tasks) - len(self.tasks)
+        self.border_subtitle = (f"{len(self.tasks)} task{'s' if len(self.tasks) != 1 else ''}"
+                                + (f" (+{hidden} of asyncio's)" if hidden else ""))
         row = self._row_of(state.selected)
         if row is not None:
             self.cursor = row
@@ -122,10 +126,19 @@ class CoroutinesPane(LineList):
         self.refresh()
         return True
 
+    def shown_frames(self, task: Dict[str, Any]) -> List[int]:
+        """The indices of the task's frames that get a row: the program's own, unless internals
+        are shown (a task with no frame of the program's shows all of them)."""
+        frames = task.get("frames") or []
+        if self.show_internals:
+            return list(range(len(frames)))
+        own = [index for index, frame in enumerate(frames) if frame.get("user", True)]
+        return own or list(range(len(frames)))
+
     def _row_count(self, task: Dict[str, Any]) -> int:
         if task.get("name") in self.folded:
             return 1
-        return 1 + len(task.get("frames") or []) + (1 if _has_detail(task) else 0)
+        return 1 + len(self.shown_frames(task)) + (1 if _has_detail(task) else 0)
 
     @staticmethod
     def _label_width(task: Dict[str, Any]) -> int:
@@ -146,9 +159,10 @@ class CoroutinesPane(LineList):
             return None
         for position, task in enumerate(self.tasks):
             if task.get("name") == ref.task:
-                if task.get("name") in self.folded:
+                shown = self.shown_frames(task)
+                if task.get("name") in self.folded or ref.index not in shown:
                     return self._starts[position]
-                return self._starts[position] + 1 + ref.index
+                return self._starts[position] + 1 + shown.index(ref.index)
         return None
 
     def ref_at(self, row: int) -> Optional[FrameRef]:
@@ -159,8 +173,9 @@ class CoroutinesPane(LineList):
         frames = task.get("frames") or []
         if not frames:
             return None
-        if 1 <= offset <= len(frames) and task.get("name") not in self.folded:
-            return FrameRef(task["name"], offset - 1)
+        shown = self.shown_frames(task)
+        if 1 <= offset <= len(shown) and task.get("name") not in self.folded:
+            return FrameRef(task["name"], shown[offset - 1])
         return FrameRef(task["name"], innermost_user_index(frames))
 
     def render_row(self, index: int) -> Text:
@@ -172,12 +187,14 @@ class CoroutinesPane(LineList):
             return Text.assemble(fold, (task.get("name", "?"), "bold"), " ", task.get("coroutine", ""), "  ",
                                  (state, _STATE_STYLES.get(state, "")))
         detail = _detail(task)
-        last = offset == len(frames) + (1 if detail is not None else 0)
+        shown = self.shown_frames(task)
+        last = offset == len(shown) + (1 if detail is not None else 0)
         guide = Text("└ " if last else "├ ", "dim")
-        if offset <= len(frames):
-            frame = frames[offset - 1]
+        if offset <= len(shown):
+            index = shown[offset - 1]
+            frame = frames[index]
             inner = innermost_user_index(frames)
-            here = task.get("name") == self.here[0] and offset - 1 == inner and self.here[1]
+            here = task.get("name") == self.here[0] and index == inner and self.here[1]
             user = frame.get("user", True)
             # asyncio's own frames by file only: their line numbers say little and differ per Python.
             where = os.path.basename(frame.get("file") or "?") + (f":{frame.get('line')}" if user else "")
@@ -185,6 +202,13 @@ class CoroutinesPane(LineList):
             return Text.assemble(guide, ("▶ " if here else "  ", "bold yellow"),
                                  (frame.get("function", "?"), style), "  ", (where, "dim"))
         return guide + (detail or Text(""))
+
+    def set_show_internals(self, show: bool, state: PauseState) -> None:
+        """Show (or hide again) asyncio's own frames and tasks."""
+        self.show_internals = show
+        self._measured.clear()
+        self._laid_out = []
+        self.show_state(state)
 
     # -- moving --------------------------------------------------------------------
 

@@ -49,7 +49,9 @@ class FramePane(Tree[Optional[Path]]):
     def on_mount(self) -> None:
         self.border_title = "Frame"
 
-    def show_frame(self, frame: Optional[Dict[str, Any]], task: Optional[str]) -> None:
+    def show_frame(self, frame: Optional[Dict[str, Any]], task: Optional[str],
+                   global_vars: Optional[Dict[str, str]] = None) -> None:
+        """The frame's locals, then the module variables its code uses (``global_vars``)."""
         self.clear()
         self.path_nodes = {}
         self._loaded = set()
@@ -62,13 +64,18 @@ class FramePane(Tree[Optional[Path]]):
         self.border_title = f"Frame — {frame.get('function')} ({where})"
         self.border_subtitle = task or ""
         local_vars: Dict[str, str] = frame.get("locals") or {}
-        if not local_vars:
+        global_vars = global_vars or {}
+        if not local_vars and not global_vars:
             self.root.add_leaf(Text("(no locals)", "dim"), data=None)
             return
         expandable = set(frame.get("expandable") or [])
-        width = min(NAME_COLUMN, max(len(name) for name in local_vars))
+        width = min(NAME_COLUMN, max(len(name) for name in [*local_vars, *global_vars]))
         for name, value in local_vars.items():
             self._add(self.root, (name,), name, str(value), name in expandable, width)
+        if global_vars:
+            self.root.add_leaf(Text("globals", "dim italic"), data=None)
+            for name, value in global_vars.items():
+                self.root.add_leaf(Text.assemble((name.ljust(width), "bold cyan"), "  ", str(value)), data=None)
         self.cursor_line = 0  # enter opens the first local at once
 
     def _add(self, parent: TreeNode[Optional[Path]], path: Path, name: str, value: str, expandable: bool,

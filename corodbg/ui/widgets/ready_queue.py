@@ -27,6 +27,8 @@ class ReadyQueuePane(LineList):
     def __init__(self, *, id: Optional[str] = None) -> None:
         super().__init__(id=id)
         self.items: List[Dict[str, Any]] = []
+        #: Also show each internal item's callback as asyncio names it (the ``i`` key).
+        self.show_internals = False
 
     def on_mount(self) -> None:
         self.border_title = "Ready queue"
@@ -45,8 +47,11 @@ class ReadyQueuePane(LineList):
         head = item.get("index") == 1
         line = Text("▶ " if head else "  ", "bold yellow")
         line.append(f"{item.get('index')} ", "dim")
-        style = "dim" if item.get("housekeeping") else ("bold yellow" if head else "")
-        line.append(item.get("description", ""), style)
+        internal = item.get("housekeeping") or item.get("internal")
+        style = ("bold yellow" if head else "") + (" dim" if internal else "")
+        line.append(item.get("description", ""), style.strip())
+        if self.show_internals and item.get("raw") and item.get("raw") != item.get("description"):
+            line.append(f"  {item['raw']}", "dim italic")
         return line
 
     def picked_index(self) -> Optional[int]:
