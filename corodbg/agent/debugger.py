@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import linecache
 import os
 import sys
 import threading as _threading
@@ -37,7 +38,7 @@ from corodbg.agent.protocol import Location, PauseEvent, TaskInfo
 from corodbg.agent.saferepr import bounded_call, repr_timer, safe_str
 from corodbg.agent.task_cache import ReadyItemCache, TaskInfoCache
 from corodbg.agent.tracer import BreakpointMonitor, LineTracer
-from corodbg.agent.usercode import is_user_file
+from corodbg.agent.usercode import OWN_FILES, display_path, is_user_file
 
 #: Modes: what the program is doing until the next pause.
 START, SEND, STEP, NEXT, FINISH, CONTINUE = "start", "send", "step", "next", "finish", "continue"
@@ -276,6 +277,7 @@ class Debugger:
             "traceback": bounded_call(lambda: "".join(traceback.format_exception(
                 type(error), error, error.__traceback__)), summary + "\n", 1.0)[-20000:],
             "frame": frame,
+            "stack": _traceback_entries(error.__traceback__),
         }
         self._pause("exception", loop, task=task, message=f"{introspect.task_label(task)} raised {summary}",
                     location=where, exception=details, eval_frame=raise_frame)
@@ -897,3 +899,17 @@ def _creation_order(task: asyncio.Task) -> Any:
     name = task.get_name()
     number = name[5:] if name.startswith("Task-") else ""
     return (0, int(number), "") if number.isdigit() else (1, 0, name)
+
+
+def _traceback_entries(tb: Optional[types.TracebackType], limit: int = 50) -> List[Dict[str, Any]]:
+    """A traceback as plain data, outermost first: each entry's function, file (as shown),
+    line, source line and whether it is the program's code (corodbg's own entries left out)."""
+    entries: List[Dict[str, Any]] = []
+    while tb is not None and len(entries) < limit:
+        code = tb.tb_frame.f_code
+        if not code.co_filename.startswith(OWN_FILES):
+            entries.append({"function": introspect.qualname(code), "file": display_path(code.co_filename),
+                            "line": tb.tb_lineno, "source": linecache.getline(code.co_filename, tb.tb_lineno).strip(),
+                            "user": is_user_file(code.co_filename)})
+        tb = tb.tb_next
+    return entries

@@ -35,7 +35,7 @@ import types
 from typing import Any, Callable, Dict, List, Optional
 
 from corodbg.agent.introspect import location_of, qualname
-from corodbg.agent.usercode import is_user_file
+from corodbg.agent.usercode import OWN_FILES, is_user_file
 
 #: Seconds a pause request waits for the loop before interrupting, then before reporting a blocking call.
 GRACE = 0.25
@@ -45,7 +45,6 @@ GRACE = 0.25
 PRIVATE_SIGNAL: Optional[int] = (signal.SIGRTMAX - 1) if hasattr(signal, "SIGRTMAX") else None
 
 _MONITORING_TOOL = 4  # a tool id of corodbg's own, apart from breakpoints' DEBUGGER_ID
-_OWN_FILES = (os.path.dirname(os.path.abspath(__file__)) + os.sep,)
 
 
 class PauseInterrupter:
@@ -188,7 +187,7 @@ def blocked_report(thread: threading.Thread, seconds: float, *, stuck: bool = Tr
     innermost, user_frame = frame, None
     while frame is not None:
         filename = frame.f_code.co_filename
-        if filename.startswith(_OWN_FILES) or os.path.basename(filename) == "runpy.py" \
+        if filename.startswith(OWN_FILES) or os.path.basename(filename) == "runpy.py" \
                 or filename.startswith("<frozen runpy>"):
             frame = frame.f_back  # corodbg's frames (and runpy's): not the program's stack
             continue

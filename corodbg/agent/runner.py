@@ -20,7 +20,7 @@ import types
 from dataclasses import dataclass, field
 from typing import List, Optional
 
-_OWN_FILES = (os.path.dirname(os.path.abspath(__file__)) + os.sep, )
+from corodbg.agent.usercode import OWN_FILES
 
 
 @dataclass
@@ -124,7 +124,7 @@ def user_traceback(tb: Optional[types.TracebackType]) -> Optional[types.Tracebac
     shows them too for ``-m`` (``File "<frozen runpy>", line 198, in _run_module_as_main``)."""
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
-        if filename.startswith(_OWN_FILES):
+        if filename.startswith(OWN_FILES):
             tb = tb.tb_next
             continue
         break

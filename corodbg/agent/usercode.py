@@ -32,6 +32,8 @@ def _library_roots() -> Tuple[str, ...]:
 
 
 _ROOTS = _library_roots()
+#: corodbg's agent, whose frames never belong to the program's tracebacks or stacks.
+OWN_FILES = (os.path.dirname(os.path.abspath(__file__)) + os.sep,)
 _CACHE: Dict[str, bool] = {}
 
 

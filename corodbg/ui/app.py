@@ -310,8 +310,10 @@ class CorodbgApp(PauseTools, App[int]):
     def _show_selection(self) -> None:
         self.query_one(SourcePane).show_state(self.state, self.cwd)
         frame = self.state.selected_frame()
-        self.query_one(FramePane).show_frame(frame, self.state.selected.task if self.state.selected else None,
-                                             self.state.globals_of(frame))
+        exception = self.state.exception
+        self.query_one(FramePane).show_frame(
+            frame, self.state.selected.task if self.state.selected else self.state.task, self.state.globals_of(frame),
+            exception=exception if exception is not None and frame is exception.get("frame") else None)
 
     def on_coroutines_pane_frame_selected(self, message: CoroutinesPane.FrameSelected) -> None:
         self.state.selected = message.ref

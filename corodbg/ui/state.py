@@ -39,6 +39,8 @@ class PauseState:
     exit_code: Optional[int] = None
     signal: Optional[int] = None
     location: Optional[Dict[str, Any]] = None
+    #: At an exception pause: type, message, traceback, frame (the raise site) and stack.
+    exception: Optional[Dict[str, Any]] = None
     #: file -> {name: repr}: the module variables the pause's frames use, read at this pause.
     globals: Dict[str, Dict[str, str]] = field(default_factory=dict)
     task: Optional[str] = None
@@ -65,6 +67,7 @@ class PauseState:
         self.message = event.get("message") or ""
         self.location = event.get("location")
         self.globals = event.get("globals") or {}
+        self.exception = event.get("exception") if self.reason == "exception" else None
         self.task = event.get("task")
         self.ready = list(event.get("ready") or [])
         self.task_map = apply_delta(self.task_map, event)
@@ -155,13 +158,15 @@ class PauseState:
         return None
 
     def selected_frame(self) -> Optional[Dict[str, Any]]:
-        if self.selected is None:
-            return None
-        task = self.task_named(self.selected.task)
-        if task is None:
-            return None
-        frames = task.get("frames") or []
-        return frames[self.selected.index] if 0 <= self.selected.index < len(frames) else None
+        """The frame the Frame and Source panes show: the selected one; at an exception
+        pause, when the failed task (frameless now) is selected or nothing is, the raise site."""
+        task = self.task_named(self.selected.task) if self.selected is not None else None
+        frames = (task.get("frames") or []) if task is not None else []
+        if self.selected is not None and 0 <= self.selected.index < len(frames):
+            return frames[self.selected.index]
+        if self.exception is not None and (task is None or task.get("name") == self.task):
+            return self.exception.get("frame")
+        return None
 
     def globals_of(self, frame: Optional[Dict[str, Any]]) -> Dict[str, str]:
         """The module variables ``frame`` uses, with their values at this pause."""

@@ -50,8 +50,10 @@ class FramePane(Tree[Optional[Path]]):
         self.border_title = "Frame"
 
     def show_frame(self, frame: Optional[Dict[str, Any]], task: Optional[str],
-                   global_vars: Optional[Dict[str, str]] = None) -> None:
-        """The frame's locals, then the module variables its code uses (``global_vars``)."""
+                   global_vars: Optional[Dict[str, str]] = None, *,
+                   exception: Optional[Dict[str, Any]] = None) -> None:
+        """The frame's locals, then the module variables its code uses (``global_vars``);
+        for the raise site of an exception, then its traceback, as python prints it."""
         self.clear()
         self.path_nodes = {}
         self._loaded = set()
@@ -65,8 +67,11 @@ class FramePane(Tree[Optional[Path]]):
         self.border_subtitle = task or ""
         local_vars: Dict[str, str] = frame.get("locals") or {}
         global_vars = global_vars or {}
+        if exception is not None:
+            self.border_title = f"Frame — {frame.get('function')} ({where}) raised {exception.get('type', '')}"
         if not local_vars and not global_vars:
             self.root.add_leaf(Text("(no locals)", "dim"), data=None)
+            self._add_traceback(exception)
             return
         expandable = set(frame.get("expandable") or [])
         width = min(NAME_COLUMN, max(len(name) for name in [*local_vars, *global_vars]))
@@ -76,7 +81,24 @@ class FramePane(Tree[Optional[Path]]):
             self.root.add_leaf(Text("globals", "dim italic"), data=None)
             for name, value in global_vars.items():
                 self.root.add_leaf(Text.assemble((name.ljust(width), "bold cyan"), "  ", str(value)), data=None)
+        self._add_traceback(exception)
         self.cursor_line = 0  # enter opens the first local at once
+
+    def _add_traceback(self, exception: Optional[Dict[str, Any]]) -> None:
+        """``traceback (most recent call last)``: a row per entry, the program's own bright."""
+        if exception is None:
+            return
+        node = self.root.add(Text("traceback (most recent call last)", "dim italic"), data=None, expand=True)
+        for entry in exception.get("stack") or []:
+            user = entry.get("user", True)
+            where = f"{os.path.basename(entry.get('file') or '?')}:{entry.get('line')}"
+            node.add_leaf(Text.assemble((entry.get("function", "?"), "bold" if user else "dim"), "  ",
+                                        (where, "dim"), "  ", (entry.get("source", ""), "" if user else "dim")),
+                          data=None)
+        summary = exception.get("type", "")
+        if exception.get("message"):
+            summary += f": {exception['message']}"
+        node.add_leaf(Text(summary, "bold red"), data=None)
 
     def _add(self, parent: TreeNode[Optional[Path]], path: Path, name: str, value: str, expandable: bool,
              width: int) -> None:
