@@ -7,6 +7,7 @@ import time
 
 from ui_helpers import make_app, output_text, press_and_settle, run_async, settle
 
+from corodbg.ui.screens.console import ConsoleScreen
 from corodbg.ui.widgets.ready_queue import ReadyQueuePane
 from corodbg.ui.widgets.step_log import StepLogPane
 
@@ -143,3 +144,10 @@ async def test_never_retrieved_and_never_awaited_are_named_in_the_log():
         assert "⚠ Task-2 fail(): its exception was never retrieved (traceback in Output)" in log
         assert "⚠ coroutine helper() was never awaited" in log
         assert "Task exception was never retrieved" in output_text(app)
+
+
+def test_an_answer_arriving_after_the_console_closed_is_dropped():
+    """e then q at once: the evaluation's answer can reach a console that is no longer
+    composed; it must be dropped, not crash the app (NoMatches on its RichLog)."""
+    console = ConsoleScreen("Task-1 · outer (chain.py:4)", [])
+    console.show_answer("x", "1", True)  # not mounted: no RichLog to write in

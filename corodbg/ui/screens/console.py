@@ -74,7 +74,9 @@ class ConsoleScreen(ModalScreen[None]):
         self.query_one(Input).focus()
 
     def show_answer(self, entry: str, answer: str, ok: bool) -> None:
-        log = self.query_one(RichLog)
+        log = next(iter(self.query(RichLog)), None)
+        if log is None:  # the screen is being taken down (e then q at once): nothing to show it in
+            return
         log.write(Text.assemble(("» ", "bold cyan"), entry))
         log.write(Text(answer, "" if ok else "red"))
 
