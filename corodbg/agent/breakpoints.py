@@ -10,8 +10,11 @@ Standard library only: this module runs inside the debuggee.
 
 from __future__ import annotations
 
+import dis
+import inspect
 import linecache
 import os
+import sys
 import types
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Set, Tuple
@@ -50,13 +53,18 @@ class Breakpoint:
 
 
 def parse_breakpoint_spec(words: List[str]) -> Tuple[str, int, Optional[str], Optional[str]]:
-    """``FILE:LINE [task NAME] [if EXPR]`` -> (file, line, task, condition)."""
+    """``FILE:LINE|FUNCTION [task NAME] [if EXPR]`` -> (file, line, task, condition).
+
+    A FUNCTION (``worker``, ``Client.fetch``, ``module.func``, as pdb's ``b name``)
+    stands for the first line of its body.
+    """
     if not words:
-        raise BreakpointError("usage: break FILE:LINE [task NAME] [if EXPR]")
+        raise BreakpointError("usage: break FILE:LINE|FUNCTION [task NAME] [if EXPR]")
     location, rest = words[0], words[1:]
     file, _, line_text = location.rpartition(":")
     if not file or not line_text.isdigit():
-        raise BreakpointError(f"{location!r} is not FILE:LINE")
+        file, line = function_location(location)
+        line_text = str(line)
     task = condition = None
     while rest:
         keyword = rest.pop(0)
@@ -66,13 +74,45 @@ def parse_breakpoint_spec(words: List[str]) -> Tuple[str, int, Optional[str], Op
             condition = " ".join(rest)
             rest = []
         else:
-            raise BreakpointError("usage: break FILE:LINE [task NAME] [if EXPR]")
+            raise BreakpointError("usage: break FILE:LINE|FUNCTION [task NAME] [if EXPR]")
     if condition is not None:
         try:
             compile(condition, "<condition>", "eval")
         except SyntaxError as error:
             raise BreakpointError(f"the condition {condition!r} is not an expression: {error.msg}") from None
     return file, int(line_text), task, condition
+
+
+def function_location(name: str) -> Tuple[str, int]:
+    """The file and first body line of the function named ``name`` in the program
+    (``__main__``'s globals first, then a module of that name)."""
+    parts = name.split(".")
+    if not all(part.isidentifier() for part in parts):
+        raise BreakpointError(f"{name!r} is neither FILE:LINE nor a function name")
+    main = sys.modules.get("__main__")
+    missing = object()
+    value: Any = getattr(main, "__dict__", {}).get(parts[0], missing)
+    if value is missing:
+        value = sys.modules.get(parts[0], missing)
+    for attribute in parts[1:]:
+        if value is missing:
+            break
+        try:
+            value = inspect.getattr_static(value, attribute)
+        except AttributeError:
+            value = missing
+    if value is missing:
+        raise BreakpointError(f"no function named {name!r} (not yet defined?)")
+    for _ in range(10):  # staticmethod, classmethod, functools.wraps: the function inside
+        inner = getattr(value, "__func__", None) or getattr(value, "__wrapped__", None)
+        if inner is None:
+            break
+        value = inner
+    code = getattr(value, "__code__", None)
+    if not isinstance(code, types.CodeType):
+        raise BreakpointError(f"{name!r} is not a function defined in Python")
+    body = [line for _, line in dis.findlinestarts(code) if line is not None and line > code.co_firstlineno]
+    return code.co_filename, min(body) if body else code.co_firstlineno
 
 
 class BreakpointTable:

@@ -15,7 +15,7 @@ import sys
 from typing import IO, Any, Dict, List, Mapping, Optional
 
 from corodbg.agent.channel import fd_identity
-from corodbg.agent.protocol import CommandError, PauseEvent, parse_command
+from corodbg.agent.protocol import ANSWERING_COMMANDS, CommandError, PauseEvent, parse_command
 
 
 class ScriptedFrontend:
@@ -26,21 +26,31 @@ class ScriptedFrontend:
         self.trace = trace
         self.wants_pauses = bool(commands) or trace is not None
         self._written: Optional[PauseEvent] = None  # the pause already in the trace
+        self._unblocking: Optional[PauseEvent] = None  # a deadlock pause at which a statement ran
         self._trace_identity = fd_identity(trace.fileno()) if trace is not None else None
 
     def next_command(self, pause: PauseEvent) -> Dict[str, Any]:
         if pause is not self._written:
             self._write(pause)
             self._written = pause
-        if pause["reason"] == "deadlock" and not self.commands:
-            self._say(pause["message"])
-            raise SystemExit(1)
+        # At a deadlock, only answering commands make sense: a resuming one would wait for ever
+        # (a statement, ``!lock.release()``, may unblock a task: then the loop looks again).
+        deadlocked = pause["reason"] == "deadlock" and self._unblocking is not pause
         while self.commands:
             text = self.commands.pop(0)
             try:
-                return parse_command(text)
+                command = parse_command(text)
             except CommandError as error:
                 self._say(f"-c {text!r}: {error}")
+                continue
+            if deadlocked and command["cmd"] == "exec":
+                self._unblocking = pause
+            elif deadlocked and command["cmd"] not in ANSWERING_COMMANDS:
+                break
+            return command
+        if deadlocked:
+            self._say(pause["message"])
+            raise SystemExit(1)
         return {"cmd": "continue"}
 
     def reply(self, command: Dict[str, Any], text: str, ok: bool) -> None:

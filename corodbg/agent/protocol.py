@@ -116,6 +116,10 @@ class CommandError(ValueError):
     """A command line that cannot be understood; the message says why."""
 
 
+#: Commands answered at a pause without resuming the program.
+ANSWERING_COMMANDS = frozenset({"eval", "exec", "break", "clear", "breakpoints", "expand"})
+
+
 def parse_command(text: str) -> Dict[str, Any]:
     """Turn a pdb-style command line (``send 2``, ``step``, ``c``) into a command dict."""
     stripped = text.strip()
@@ -126,6 +130,9 @@ def parse_command(text: str) -> Dict[str, Any]:
         if not tail.strip():
             raise CommandError("usage: p EXPR")
         return {"cmd": "eval", "expr": tail.strip()}
+    name = COMMAND_ALIASES.get(head, head)
+    if name in ("break", "tbreak") and tail.strip():  # not shlex: the condition keeps its quotes
+        return {"cmd": "break", "spec": split_breakpoint_spec(tail), "temporary": name == "tbreak"}
     try:
         words = shlex.split(text)
     except ValueError as error:
@@ -149,6 +156,21 @@ def parse_command(text: str) -> Dict[str, Any]:
     if name == "clear":
         return {"cmd": "clear", "spec": rest}
     raise CommandError(f"unknown command {words[0]!r}")
+
+
+def split_breakpoint_spec(text: str) -> List[str]:
+    """``LOCATION [task NAME] [if EXPR]`` as words, the condition kept exactly as written
+    (quotes and spaces are the expression's: ``if name == 'b  c'``)."""
+    words: List[str] = []
+    rest = text.strip()
+    while rest:
+        if rest.startswith("if ") or rest == "if":
+            words += ["if", rest[2:].strip()]
+            break
+        word, _, rest = rest.partition(" ")
+        words.append(word)
+        rest = rest.strip()
+    return words
 
 
 def encode(message: Dict[str, Any]) -> bytes:

@@ -23,7 +23,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 
-from corodbg.agent.protocol import CommandError, parse_command
+from corodbg.agent.protocol import ANSWERING_COMMANDS, CommandError, parse_command
 from corodbg.agent.runner import Target
 from corodbg.session import Session, SessionError
 from corodbg.ui.log_feed import LogFeed
@@ -74,8 +74,6 @@ _DEBUGGER_ACTIONS = {"send", "step", "next", "finish", "continue", "pause", "bre
 #: The KEYS action word for each action name that differs from it.
 _ACTION_NAMES = {"Break if": "conditional_breakpoint", "Breakpoints": "breakpoints", "Break": "breakpoint",
                  "Save output": "save_output"}
-#: Commands that answer without resuming the program.
-_ANSWERING_COMMANDS = {"eval", "exec", "break", "clear", "breakpoints", "expand"}
 
 
 class CorodbgApp(PauseTools, App[int]):
@@ -334,7 +332,7 @@ class CorodbgApp(PauseTools, App[int]):
         self._settled.clear()
         self.command_count += 1
         self._awaiting_answer = True
-        if self.state.status == PAUSED and command["cmd"] not in _ANSWERING_COMMANDS:
+        if self.state.status == PAUSED and command["cmd"] not in ANSWERING_COMMANDS:
             self.state.set_running()
             self.query_one(StatusLine).show_state(self.state)
         try:

@@ -117,7 +117,8 @@ def test_deadlock_is_reported_within_a_second_not_hung() -> None:
                           env=corodbg_env())
     assert time.monotonic() - started < 5
     assert done.returncode != 0
-    assert "deadlock" in done.stderr and "Event.wait()" in done.stderr and "Lock.acquire()" in done.stderr
+    assert "deadlock" in done.stderr and "Event.wait()" in done.stderr
+    assert "Lock lock (held by Task-2 main.<locals>.a())" in done.stderr  # the lock by name, and its holder
 
 
 def test_evaluate_and_execute_report_errors_without_crashing() -> None:
@@ -153,3 +154,28 @@ def test_next_over_a_wait_for_that_times_out_lands_on_the_except_line() -> None:
     assert stops(events)[1:4] == [("breakpoint", "main:10", "Task-1"), ("next", "main:11", "Task-1"),
                                   ("next", "main:12", "Task-1")]
     assert done.stdout == "timed out\nafter\n"
+
+
+def test_break_on_a_function_name_with_a_condition_kept_as_written() -> None:
+    """pdb's ``b name``: the function's first body line; the condition keeps its quotes."""
+    done, events = debug("race.py", "break worker if name == 'b'", "continue", "p name")
+    assert replies(events)[0] == "breakpoint 1: break race.py:8 if name == 'b'"
+    assert stops(events)[1] == ("breakpoint", "worker:8", "Task-3")
+    assert replies(events)[1] == "'b'"
+    assert done.returncode == 0
+
+
+def test_a_condition_keeps_its_spaces_and_a_missing_function_is_named() -> None:
+    _, events = debug("race.py", "break race.py:8 if name == 'b  c'", "break no_such_function")
+    texts = [e.get("text") or e.get("message") for e in events if e["event"] in ("reply", "error")]
+    assert "breakpoint 1: break race.py:8 if name == 'b  c'" in texts
+    assert any("no function named 'no_such_function'" in (text or "") for text in texts)
+
+
+def test_commands_left_at_a_deadlock_are_not_waited_on_for_ever() -> None:
+    """A resuming command at a deadlock cannot make progress: the deadlock is reported (exit 1)
+    as without commands; answering commands are still taken first."""
+    done, events = debug("deadlock_lock_event.py", "continue", "breakpoints", "step", "step", timeout=20)
+    assert done.returncode == 1
+    assert "deadlock" in done.stderr
+    assert len(replies(events)) == 1  # "breakpoints" answered; the steps never ran
