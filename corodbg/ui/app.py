@@ -28,7 +28,7 @@ from corodbg.agent.runner import Target
 from corodbg.session import Session, SessionError
 from corodbg.ui.log_feed import LogFeed
 from corodbg.ui.screens.help import HelpScreen
-from corodbg.ui.state import CRASHED, FINISHED, PAUSED, PauseState
+from corodbg.ui.state import CRASHED, FINISHED, PAUSED, RUNNING, PauseState
 from corodbg.ui.tools import PauseTools, restore_command
 from corodbg.ui.widgets.coroutines import CoroutinesPane
 from corodbg.ui.widgets.frame import FramePane
@@ -41,6 +41,8 @@ from corodbg.ui.widgets.step_log import StepLogPane
 
 #: Repaints while the program runs are at least this far apart (seconds).
 FRAME_INTERVAL = 1 / 30
+#: A command still running after this long (seconds) dims the panes: they show the last pause.
+STALE_AFTER = 0.25
 #: At most this many queued events are folded into one repaint.
 BATCH_LIMIT = 5000
 #: Seconds the program's own ending (atexit, threads) may take when quitting or restarting at the end pause.
@@ -298,8 +300,14 @@ class CorodbgApp(PauseTools, App[int]):
             if self.first_screen_time is None:
                 self.first_screen_time = time.perf_counter()
 
+    def _mark_stale(self) -> None:
+        if self.state.status == RUNNING:
+            self.query_one("#panes").add_class("-stale")
+
     def _show_state(self) -> None:
         state = self.state
+        if state.status != RUNNING:
+            self.query_one("#panes").remove_class("-stale")
         self.query_one(StatusLine).show_state(state)
         self.query_one(ReadyQueuePane).show_state(state)
         self.query_one(CoroutinesPane).show_state(state)
@@ -335,6 +343,8 @@ class CorodbgApp(PauseTools, App[int]):
         if self.state.status == PAUSED and command["cmd"] not in ANSWERING_COMMANDS:
             self.state.set_running()
             self.query_one(StatusLine).show_state(self.state)
+            # Still running a moment later (not a quick step): the panes show the last pause: dim them.
+            self.set_timer(STALE_AFTER, self._mark_stale)
         try:
             await session.command(command)
         except (SessionError, CommandError) as error:

@@ -151,3 +151,25 @@ def test_an_answer_arriving_after_the_console_closed_is_dropped():
     composed; it must be dropped, not crash the app (NoMatches on its RichLog)."""
     console = ConsoleScreen("Task-1 · outer (chain.py:4)", [])
     console.show_answer("x", "1", True)  # not mounted: no RichLog to write in
+
+
+@run_async
+async def test_panes_are_marked_stale_while_the_program_runs():
+    """While running, the panes still show the last pause: they are dimmed, and the header says so."""
+    app = make_app("spin.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        panes = app.query_one("#panes")
+        assert not panes.has_class("-stale")
+        await pilot.press("c")
+        for _ in range(200):
+            if panes.has_class("-stale"):
+                break
+            await pilot.pause(0.01)
+        assert panes.has_class("-stale")
+        assert "the panes show step 0" in str(app.query_one("#status").render())
+        await pilot.press("p")
+        await settle(pilot)
+        assert app.state.status_text() == "paused (pause)"
+        assert not panes.has_class("-stale")
+        await pilot.press("q")

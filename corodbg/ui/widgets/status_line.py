@@ -27,6 +27,8 @@ class StatusLine(Static):
         text.append(state.status_text(), _STATUS_STYLES.get(state.status, "dim"))
         if state.status != RUNNING:
             text.append(f" · step {state.step} · t={state.time:.3f}s")
+        elif state.step or state.reason:
+            text.append(f" · the panes show step {state.step}", "dim")
         if state.message and state.status == PAUSED:
             text.append(f" · {state.message}", "dim")
         text.no_wrap = True
