@@ -175,6 +175,14 @@ class Debugger:
 
     @property
     def loop(self) -> Optional[StepLoop]:
+        """The step loop running in this thread, else the newest one made.
+
+        A program may run another loop in a thread (``asyncio.run`` in a
+        ``threading.Thread``): a pause describes the loop of the thread it is in.
+        """
+        running = asyncio._get_running_loop()
+        if isinstance(running, StepLoop):
+            return running
         return self.loop_ref() if self.loop_ref is not None else None
 
     def _set_mode(self, mode: str, frame: Optional[types.FrameType] = None) -> None:

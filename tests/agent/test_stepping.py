@@ -179,3 +179,14 @@ def test_commands_left_at_a_deadlock_are_not_waited_on_for_ever() -> None:
     assert done.returncode == 1
     assert "deadlock" in done.stderr
     assert len(replies(events)) == 1  # "breakpoints" answered; the steps never ran
+
+
+def test_a_pause_describes_the_loop_of_its_own_thread() -> None:
+    """After a loop ran in a thread (asyncio.run in threading.Thread), the main loop's pauses
+    still name its task and list its tasks."""
+    done, events = debug("thread_loop.py", *["step"] * 8)
+    assert done.stdout == "thread said from the thread\ndone\n"
+    main_pauses = [e for e in events if e["event"] == "pause" and e["location"]
+                   and e["location"]["function"] == "main" and e["location"]["line"] >= 19]
+    assert main_pauses and all(p["task"] == "Task-1" for p in main_pauses)
+    assert all(any(t["name"] == "Task-1" for t in p["tasks"]) for p in main_pauses)
