@@ -251,10 +251,13 @@ def awaiting_description(chain: List[Any]) -> Optional[str]:
         if frame is not None and is_user_file(frame.f_code.co_filename):
             last_user = position
     below = chain[last_user + 1:]
-    for obj in reversed(below):  # the innermost call says most: Lock.acquire(), not __aenter__()
-        frame = frame_of(obj)
-        if frame is not None:
-            return lock_wait_description(frame, chain) or call_description(frame)
+    frames = [frame for frame in map(frame_of, below) if frame is not None]
+    if frames:
+        # The call the program made, as it wrote it: StreamReader.readline(), not the private
+        # _wait_for_data() inside; past dunders: Lock.acquire(), not __aenter__().
+        public = [frame for frame in frames if not frame.f_code.co_name.startswith("_")]
+        frame = public[0] if public else frames[0]
+        return lock_wait_description(frame, chain) or call_description(frame)
     if below and isinstance(below[-1], asyncio.Future):
         return future_description(below[-1])
     return None
@@ -438,9 +441,12 @@ def _coroutine_started(coro: Any) -> bool:
 
 
 def is_housekeeping_task(task: asyncio.Task) -> bool:
-    """asyncio's own tasks: ``asyncio.run``'s shutdown of async generators and executors."""
-    code = getattr(task.get_coro(), "cr_code", None)
-    return code is not None and not is_user_file(code.co_filename) and code.co_name.startswith("shutdown_")
+    """asyncio's own tasks: ``asyncio.run``'s shutdown of async generators and executors,
+    a server's accepting of a connection (the event loop's methods, run as tasks)."""
+    coro = task.get_coro()
+    code = getattr(coro, "cr_code", None)
+    return code is not None and not is_user_file(code.co_filename) and (
+        code.co_name.startswith("shutdown_") or "EventLoop." in getattr(coro, "__qualname__", ""))
 
 
 def _callback_name(handle: asyncio.Handle) -> str:

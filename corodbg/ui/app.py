@@ -41,6 +41,8 @@ from corodbg.ui.widgets.step_log import StepLogPane
 
 #: Repaints while the program runs are at least this far apart (seconds).
 FRAME_INTERVAL = 1 / 30
+#: At most this many commands typed ahead wait for the one being answered.
+TYPE_AHEAD = 8
 #: A command still running after this long (seconds) dims the panes: they show the last pause.
 STALE_AFTER = 0.25
 #: At most this many queued events are folded into one repaint.
@@ -127,6 +129,9 @@ class CorodbgApp(PauseTools, App[int]):
         self._state_dirty = False
         self._render_timer: Optional[Timer] = None
         self._awaiting_answer = False
+        self._in_flight = ""  # the command being answered
+        #: Commands typed while the previous one was being answered, sent in order after it.
+        self._typed_ahead: List[Dict[str, Any]] = []
         self._breakpoints_dirty = False
         self.log_feed = LogFeed()
         #: (entry, answer, ok) of every evaluation this run, shown again when the console reopens.
@@ -295,6 +300,10 @@ class CorodbgApp(PauseTools, App[int]):
             self._breakpoints_dirty = False
             self._show_breakpoints()
         self.last_render_time = time.perf_counter()
+        if final and self._typed_ahead and self.session is not None and self.session.state == "paused" \
+                and not self._awaiting_answer:
+            self.call_later(self._send_command, self._typed_ahead.pop(0))
+            return  # not settled: a command typed ahead goes now
         if final and self.session is not None and self.session.events.empty():
             self._settled.set()
             if self.first_screen_time is None:
@@ -335,11 +344,17 @@ class CorodbgApp(PauseTools, App[int]):
         if isinstance(command, str):
             command = parse_command(command)
         if session.state != "paused":
+            if self._awaiting_answer and self._in_flight != "continue" and len(self._typed_ahead) < TYPE_AHEAD:
+                # Keys typed faster than the answers come (b then c, s s s): run them in order.
+                self._typed_ahead.append(command)
+                self.command_count += 1
+                return
             self.notify(f"{command['cmd']}: the program is running (p pauses it)", severity="warning")
             return
         self._settled.clear()
         self.command_count += 1
         self._awaiting_answer = True
+        self._in_flight = command["cmd"]
         if self.state.status == PAUSED and command["cmd"] not in ANSWERING_COMMANDS:
             self.state.set_running()
             self.query_one(StatusLine).show_state(self.state)
@@ -396,6 +411,7 @@ class CorodbgApp(PauseTools, App[int]):
         self.notify(f"the program's output ({size:,} characters) is in {os.path.relpath(path)}", timeout=4)
 
     async def action_restart(self) -> None:
+        self._typed_ahead.clear()
         await self._stop_session()
         self.query_one(OutputPane).reset()
         self.query_one(StepLogPane).reset()

@@ -119,3 +119,15 @@ def test_frame_tree_expanded(snap_compare):
     """At a breakpoint, a dict local opened in the Frame pane, and a list inside it."""
     # Frame: config, then its points
     assert snap(snap_compare, "nested.py", *to_source_line(22), "b", "c", "shift+tab", "enter", "down", "down", "enter")
+
+
+def test_cancellation_wake_reason(snap_compare):
+    """The ready queue says a CancelledError is thrown into the task (not "sleep(10) done")."""
+    assert snap(snap_compare, "cancel_timeout.py", "space", "space", "space", "space")
+
+
+def test_real_server_without_asyncio_internals(snap_compare):
+    """asyncio.start_server and two clients, stopped in the handler: the program's tasks and
+    what they wait on (StreamReader.readline(), gather: 0 of 2 done), asyncio's own tasks
+    counted but not listed."""
+    assert snap(snap_compare, "echo_server.py", *to_source_line(7), "b", "c")

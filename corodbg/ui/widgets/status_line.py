@@ -19,6 +19,8 @@ class StatusLine(Static):
         background: $panel;
         color: $text;
         padding: 0 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;  /* a cut header says so: "breakpoint 1 (break…" */
     }
     """
 
