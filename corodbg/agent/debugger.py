@@ -31,17 +31,19 @@ from typing import Any, Dict, Iterable, List, Optional, Protocol, Tuple
 
 from corodbg.agent import introspect, values, wake
 from corodbg.agent.breakpoints import BreakpointError, BreakpointTable, parse_breakpoint_spec
-from corodbg.agent.evaluate import evaluate, execute
+from corodbg.agent.evaluate import awaiting_code, error_line, evaluate, execute, start_awaiting
 from corodbg.agent.linehooks import LineHooks
 from corodbg.agent.loop import StepLoop
 from corodbg.agent.protocol import Location, PauseEvent, TaskInfo
-from corodbg.agent.saferepr import bounded_call, repr_timer, safe_str
+from corodbg.agent.saferepr import bounded_call, repr_timer, safe_repr, safe_str
 from corodbg.agent.task_cache import ReadyItemCache, TaskInfoCache
 from corodbg.agent.tracer import BreakpointMonitor, LineTracer
 from corodbg.agent.usercode import OWN_FILES, display_path, is_user_file
 
 #: Modes: what the program is doing until the next pause.
 START, SEND, STEP, NEXT, FINISH, CONTINUE = "start", "send", "step", "next", "finish", "continue"
+#: ``p await EXPR``: everything runs but the task paused in (held), until the awaited is done.
+AWAIT = "await"
 TRACED_MODES = (STEP, NEXT, FINISH)
 LOG_LIMIT = 200
 ENDED_LIMIT = 1000  # finished tasks remembered after they are collected
@@ -79,6 +81,13 @@ class Debugger:
         self.hooked_version = 0
         self.loop_ref: Optional[weakref.ReferenceType] = None
         self.last_loop: Optional[StepLoop] = None
+        #: ``p await EXPR`` in progress: the task running it, and the command (answered when it is done).
+        #: (the task running it, the command, the task held at its pause, the frame it was typed in).
+        self.awaiting: Optional[Tuple[asyncio.Task, Dict[str, Any], Optional[asyncio.Task],
+                                      types.FrameType]] = None
+        #: Tasks of corodbg's own (an await's): not listed among the program's finished tasks.
+        self.ended_quietly: weakref.WeakSet[asyncio.Task] = weakref.WeakSet()
+        self.parked: List[asyncio.Handle] = []  # the held task's handles while an await runs
         self.steps_before = 0       # steps run by loops that came before the current one
         self.pick = 0               # 0-based ready index the next send runs
         self.log: List[Dict[str, Any]] = []
@@ -224,8 +233,34 @@ class Debugger:
         index, self.pick = self.pick, 0
         if index >= len(loop._ready):
             index = 0
+        if self.mode == AWAIT:
+            self._park_held(loop)
         self._begin_log_entry(loop, index)
         return index
+
+    def _park_held(self, loop: StepLoop) -> None:
+        """While ``await`` runs, the held task (the one it was typed in) does not run: its ready
+        handles are taken out of the queue (marked cancelled, which the loop skips) and kept in
+        order; ``_unpark`` puts them back at the head, as they were."""
+        held = self.awaiting[2] if self.awaiting is not None else None
+        if held is None:
+            return
+        for handle in loop._ready:
+            if not handle._cancelled and introspect.task_of_callback(handle._callback) is held:  # type: ignore[attr-defined]
+                handle._cancelled = True
+                self.parked.append(handle)
+
+    def _unpark(self, loop: Optional[StepLoop]) -> None:
+        if not self.parked or loop is None:
+            return
+        handles, self.parked = self.parked, []
+        for handle in reversed(handles):
+            handle._cancelled = False
+            try:
+                loop._ready.remove(handle)  # (still queued, skipped as cancelled)
+            except ValueError:
+                pass
+            loop._ready.appendleft(handle)
 
     def after_step(self, loop: StepLoop, handle: asyncio.Handle) -> None:
         task = introspect.task_of_callback(handle._callback)  # type: ignore[attr-defined]
@@ -237,7 +272,7 @@ class Debugger:
         self.pending_log = self.pending_handle = None
         lines, self.lines_in_handle = self.lines_in_handle, 0
         if self.mode == CONTINUE and not self.pause_requested:
-            loop.observe_steps = False
+            loop.observe_steps = False  # (AWAIT keeps observing: it picks past the held task)
         if task is None:
             return
         if self.mode == STEP and not task.done() and lines:
@@ -252,6 +287,11 @@ class Debugger:
 
     def on_task_done(self, loop: StepLoop, task: asyncio.Task) -> None:
         """Keep how the task ended; if it raised, pause at the raise site."""
+        if task in self.ended_quietly:
+            self.ended_quietly.discard(task)
+            if self.awaiting is not None and self.awaiting[0] is task:
+                self._finish_await(loop, task)
+            return
         task_id = self._task_id(task)
         self.ended[task_id] = introspect.task_info(task, task_id=task_id, ready_tasks={}, running=None,
                                                    running_frame=None)
@@ -446,6 +486,7 @@ class Debugger:
             return
         if not (self.frontend.wants_pauses or force):
             return
+        self._unpark(loop)  # every pause shows the queue as it is, the held task's handles too
         self.pausing = True
         self.tracer.muted = True
         if self.monitor is not None:
@@ -501,6 +542,10 @@ class Debugger:
             if target is None:
                 raise CommandFailed("no frame to evaluate in")
             if name == "eval":
+                code = awaiting_code(command.get("expr", ""))
+                if code is not None:
+                    self._start_await(command, code, target, context)
+                    return None  # resumes: the answer comes when the awaited is done
                 return evaluate(target, command.get("expr", ""))
             self.task_cache.forget()  # the statement may have changed any task's variables
             return execute(target, command.get("code", "")) or "ok"
@@ -528,6 +573,42 @@ class Debugger:
             self._set_mode(CONTINUE, frame)
             return None
         raise CommandFailed(f"unknown command {name!r}")
+
+    def _start_await(self, command: Dict[str, Any], code: types.CodeType, target: types.FrameType,
+                     context: PauseContext) -> None:
+        """``p await EXPR``: the awaitable runs as a task of the program's loop, and the program
+        runs (other tasks too, as in pdb 3.14) until it is done; then the answer, and a pause.
+
+        Only between steps: paused mid-line, resuming would run the current task on."""
+        loop = context.loop
+        if context.frame is not None or loop is None or not loop.is_running():
+            raise CommandFailed("await works at a pause between steps (start, send): send or step until "
+                                "this task suspends, then await")
+        try:
+            coroutine = start_awaiting(target, code)
+        except BaseException as error:
+            raise CommandFailed(error_line(error)) from None
+        held = context.task or self._head_task(loop)
+        self.awaiting = (loop.create_task(coroutine, name="corodbg: await"), command, held, target)
+        self.ended_quietly.add(self.awaiting[0])
+        self._set_mode(AWAIT, None)
+        self._park_held(loop)
+        return None
+
+    def _finish_await(self, loop: StepLoop, task: asyncio.Task) -> None:
+        """The awaited expression is done: its value (or error) is the answer; then pause."""
+        if self.awaiting is None:
+            return
+        _, command, held, frame = self.awaiting
+        self.awaiting = None
+        if task.cancelled():
+            text, ok = "*** CancelledError", False
+        elif task._exception is not None:  # read, not retrieved
+            text, ok = error_line(task._exception), False
+        else:
+            text, ok = safe_repr(task._result), True  # type: ignore[attr-defined]
+        self.frontend.reply(command, text, ok)
+        self._pause("await", loop, task=held, eval_frame=frame, message=f"await done: {text}")
 
     def _start_next(self, name: str, context: PauseContext) -> None:
         """next/finish: stop at the next line of this frame (or when it returns), in this task."""

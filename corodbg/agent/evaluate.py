@@ -6,8 +6,11 @@ debugging session. Standard library only.
 
 from __future__ import annotations
 
+import ast
+import inspect
 import sys
 import types
+from typing import Any, Optional
 
 from corodbg.agent.saferepr import safe_repr, safe_str
 
@@ -18,7 +21,25 @@ def evaluate(frame: types.FrameType, expression: str) -> str:
         code = compile(expression, "<p>", "eval")
         return safe_repr(eval(code, frame.f_globals, frame.f_locals))
     except BaseException as error:  # the user's expression may raise anything
-        return _error_line(error)
+        return error_line(error)
+
+
+def awaiting_code(expression: str) -> Optional[types.CodeType]:
+    """The compiled expression when it awaits (``await queue.get()``), else None.
+
+    As pdb 3.14 accepts ``await`` at a coroutine's pause: the expression is
+    compiled with top-level await allowed; evaluating it makes a coroutine.
+    """
+    try:
+        code = compile(expression, "<p>", "eval", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    except SyntaxError:
+        return None
+    return code if code.co_flags & inspect.CO_COROUTINE else None
+
+
+def start_awaiting(frame: types.FrameType, code: types.CodeType) -> Any:
+    """The coroutine that evaluates ``code`` in ``frame`` (it runs when awaited or made a task)."""
+    return eval(code, frame.f_globals, frame.f_locals)
 
 
 def execute(frame: types.FrameType, statement: str) -> str:
@@ -29,7 +50,7 @@ def execute(frame: types.FrameType, statement: str) -> str:
         _write_back(frame)
         return ""
     except BaseException as error:
-        return _error_line(error)
+        return error_line(error)
 
 
 def _write_back(frame: types.FrameType) -> None:
@@ -49,7 +70,7 @@ def _write_back(frame: types.FrameType) -> None:
         pass
 
 
-def _error_line(error: BaseException) -> str:
+def error_line(error: BaseException) -> str:
     text = safe_str(error)
     message = safe_repr(text)[1:-1] if text else ""
     return f"*** {type(error).__name__}: {message}" if message else f"*** {type(error).__name__}"

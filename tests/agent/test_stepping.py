@@ -190,3 +190,24 @@ def test_a_pause_describes_the_loop_of_its_own_thread() -> None:
                    and e["location"]["function"] == "main" and e["location"]["line"] >= 19]
     assert main_pauses and all(p["task"] == "Task-1" for p in main_pauses)
     assert all(any(t["name"] == "Task-1" for t in p["tasks"]) for p in main_pauses)
+
+
+def test_await_in_p_runs_the_loop_but_holds_the_paused_task() -> None:
+    """pdb 3.14 accepts ``await`` at a coroutine's pause: the awaitable runs on the program's
+    loop, other tasks run meanwhile, the task paused in stays where it was."""
+    done, events = debug("await_console.py", "send", "send", "p await asyncio.sleep(0.5, result=42)",
+                         "p await queue.get()", "p queue.qsize()", "quit")
+    assert replies(events) == ["42", "'from the producer'", "0"]
+    pauses = [e for e in events if e["event"] == "pause"]
+    assert [p["reason"] for p in pauses[2:5]] == ["send", "await", "await"]
+    assert pauses[3]["time"] == 0.5  # the virtual clock moved for the sleep
+    # main() did not run on: still at the await it was paused before (line 12), still ready
+    assert [(p["task"], p["ready"][0]["description"]) for p in pauses[3:5]] == \
+        [("Task-1", "Task-1 main(): resume after sleep(0) yield")] * 2
+    assert "main got" not in done.stdout
+
+
+def test_await_mid_line_is_refused_with_the_reason() -> None:
+    _, events = debug("await_console.py", "step", "step", "p await asyncio.sleep(0)", "quit")
+    errors = [e.get("text") for e in events if e["event"] == "reply" and not e.get("ok", True)]
+    assert errors and "await works at a pause between steps" in errors[0]
