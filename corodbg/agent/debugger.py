@@ -649,6 +649,9 @@ class Debugger:
             if task is None:
                 head = next((h for h in loop._ready if not h._cancelled), None)
                 task = introspect.handle_owner(head) if head is not None else None
+            if loop.ran_unknown:  # tasks ran unobserved (continue): any of them may have changed
+                loop.ran_unknown = False
+                self.task_cache.forget()
             describe, ran = self.task_cache.describe, loop.ran_tasks
             tasks = [describe(each, task_id=task_id, ready_tasks=ready_tasks, ran=ran, running=running,
                               running_frame=frame)
