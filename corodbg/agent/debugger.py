@@ -17,7 +17,6 @@ Standard library only: this module runs inside the debuggee.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import sys
 import threading as _threading
@@ -537,6 +536,8 @@ class Debugger:
         target = self._frame_for_command(command, context)
         if target is None:
             raise CommandFailed("no frame to look into")
+        import json
+
         try:
             with repr_timer():
                 return json.dumps(values.describe_children(values.resolve(target.f_locals,

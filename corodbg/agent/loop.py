@@ -29,7 +29,6 @@ Standard library only: this module runs inside the debuggee.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures.thread
 import heapq
 import os
 import signal
@@ -92,10 +91,13 @@ def _is_idle_worker_thread(thread: threading.Thread, frames: Dict[int, Any]) -> 
     items are pending (its worker processes are then busy too).
     """
     target = getattr(thread, "_target", None)
-    if target is concurrent.futures.thread._worker:
+    # Not imported at start-up: a program that never imported it has no such worker.
+    pool = sys.modules.get("concurrent.futures.thread")
+    if pool is not None and target is getattr(pool, "_worker", None):
         frame = frames.get(thread.ident)  # type: ignore[arg-type]
+        work_item_run = pool._WorkItem.run.__code__
         while frame is not None:
-            if frame.f_code is _WORK_ITEM_RUN:
+            if frame.f_code is work_item_run:
                 return False
             frame = frame.f_back
         return True
@@ -103,8 +105,6 @@ def _is_idle_worker_thread(thread: threading.Thread, frames: Dict[int, Any]) -> 
         return not getattr(thread, "pending_work_items", None)
     return False
 
-
-_WORK_ITEM_RUN = concurrent.futures.thread._WorkItem.run.__code__
 
 
 def _process_pool_workers() -> Set[int]:
