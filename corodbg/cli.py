@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import List, Optional, Sequence
 
 from corodbg import __version__
-from corodbg.agent.channel import fd_identity
 from corodbg.agent.runner import Target
 
 USAGE = """\
@@ -142,7 +141,11 @@ def run_headless(options: Options) -> int:
     from corodbg.agent.main import run_headless as run
 
     trace = open(options.trace, "w", encoding="utf-8") if options.trace else None
-    identity = fd_identity(trace.fileno()) if trace is not None else None
+    identity = None
+    if trace is not None:
+        from corodbg.agent.channel import fd_identity  # only here: the channel's imports cost start-up time
+
+        identity = fd_identity(trace.fileno())
     try:
         return run(options.target, options.commands, trace, virtual_time=not options.real_time,
                    strict=options.strict)

@@ -17,7 +17,6 @@ Standard library only: this module runs inside the debuggee.
 from __future__ import annotations
 
 import asyncio
-import json
 import linecache
 import os
 import sys
@@ -631,6 +630,8 @@ class Debugger:
         target = self._frame_for_command(command, context)
         if target is None:
             raise CommandFailed("no frame to look into")
+        import json
+
         try:
             with repr_timer():
                 return json.dumps(values.describe_children(values.resolve(target.f_locals,
@@ -743,6 +744,9 @@ class Debugger:
             if task is None:
                 head = next((h for h in loop._ready if not h._cancelled), None)
                 task = introspect.handle_owner(head) if head is not None else None
+            if loop.ran_unknown:  # tasks ran unobserved (continue): any of them may have changed
+                loop.ran_unknown = False
+                self.task_cache.forget()
             describe, ran = self.task_cache.describe, loop.ran_tasks
             tasks = [describe(each, task_id=task_id, ready_tasks=ready_tasks, ran=ran, running=running,
                               running_frame=frame)

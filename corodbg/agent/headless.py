@@ -10,11 +10,9 @@ Standard library only: this module runs inside the debuggee.
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import IO, Any, Dict, List, Mapping, Optional
 
-from corodbg.agent.channel import fd_identity
 from corodbg.agent.protocol import ANSWERING_COMMANDS, CommandError, PauseEvent, parse_command
 
 
@@ -27,7 +25,7 @@ class ScriptedFrontend:
         self.wants_pauses = bool(commands) or trace is not None
         self._written: Optional[PauseEvent] = None  # the pause already in the trace
         self._unblocking: Optional[PauseEvent] = None  # a deadlock pause at which a statement ran
-        self._trace_identity = fd_identity(trace.fileno()) if trace is not None else None
+        self._trace_identity = _fd_identity(trace.fileno()) if trace is not None else None
 
     def next_command(self, pause: PauseEvent) -> Dict[str, Any]:
         if pause is not self._written:
@@ -69,9 +67,11 @@ class ScriptedFrontend:
         ``os.closerange(3, ...)``) and reuses its number, no line may land in the program's file."""
         if self.trace is None:
             return
-        if fd_identity(self.trace.fileno()) != self._trace_identity:
+        if _fd_identity(self.trace.fileno()) != self._trace_identity:
             self.trace_lost()
             return
+        import json
+
         try:
             self.trace.write(json.dumps(message, ensure_ascii=False) + "\n")
             self.trace.flush()
@@ -92,3 +92,10 @@ class ScriptedFrontend:
         if sys.__stderr__ is not None:
             sys.__stderr__.write(f"corodbg: {message}\n")
             sys.__stderr__.flush()
+
+
+def _fd_identity(fd: int) -> Any:
+    """``channel.fd_identity``, imported only with a trace file: the channel's own imports cost start-up time."""
+    from corodbg.agent.channel import fd_identity
+
+    return fd_identity(fd)

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import ast
 import gc
-import importlib.util
 import sys
 import types
 import warnings
@@ -146,6 +145,8 @@ class LineHooks:
         failed: Set[int] = set()
         if lines:
             with open(filename, "rb") as file:
+                import importlib.util
+
                 source = importlib.util.decode_source(file.read())
             plain_tree = self._compile(source, filename, None)
             instrumenter = _Instrumenter(set(lines))

@@ -29,7 +29,6 @@ Standard library only: this module runs inside the debuggee.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures.thread
 import heapq
 import os
 import selectors
@@ -47,6 +46,8 @@ _MAXIMUM_SELECT_TIMEOUT = 24 * 3600
 
 _T = TypeVar("_T")
 if TYPE_CHECKING:
+    import concurrent.futures
+
     from typing_extensions import TypeVarTuple, Unpack
 
     _Ts = TypeVarTuple("_Ts")
@@ -99,10 +100,13 @@ def _is_idle_worker_thread(thread: threading.Thread, frames: Dict[int, Any]) -> 
     items are pending (its worker processes are then busy too).
     """
     target = getattr(thread, "_target", None)
-    if target is concurrent.futures.thread._worker:
+    # Not imported at start-up: a program that never imported it has no such worker.
+    pool = sys.modules.get("concurrent.futures.thread")
+    if pool is not None and target is getattr(pool, "_worker", None):
         frame = frames.get(thread.ident)  # type: ignore[arg-type]
+        work_item_run = pool._WorkItem.run.__code__
         while frame is not None:
-            if frame.f_code is _WORK_ITEM_RUN:
+            if frame.f_code is work_item_run:
                 return False
             frame = frame.f_back
         return True
@@ -110,8 +114,6 @@ def _is_idle_worker_thread(thread: threading.Thread, frames: Dict[int, Any]) -> 
         return not getattr(thread, "pending_work_items", None)
     return False
 
-
-_WORK_ITEM_RUN = concurrent.futures.thread._WorkItem.run.__code__
 
 
 def _process_pool_workers() -> Set[int]:
@@ -191,6 +193,20 @@ _VALID_SIGNALS = sorted(signal.valid_signals()) if hasattr(signal, "valid_signal
 _REAL_WAIT_SLICE = 0.25
 
 
+class _TaskTypes(dict):
+    """class -> whether it is a task class (``asyncio.Task`` or a subclass), decided once per class.
+
+    The per-handle check of the unobserved loop: a dict lookup costs less than
+    ``isinstance`` on the common case (a C task, ``NoneType``, a function's class).
+    """
+
+    def __missing__(self, kind: type) -> bool:
+        is_task = isinstance(kind, type) and issubclass(kind, asyncio.Task)
+        if len(self) < 1000:
+            self[kind] = is_task
+        return is_task
+
+
 class StepLoop(asyncio.SelectorEventLoop):
     """An asyncio event loop where an observer can pause between any two handles."""
 
@@ -218,7 +234,10 @@ class StepLoop(asyncio.SelectorEventLoop):
         self.virtual_time = StepLoop.virtual_time_default
         self._virtual_now = 0.0
         super().__init__(selector)
-        self.steps = 0
+        self._steps = 0
+        #: The frame of ``_run_unobserved`` while it counts steps in a local (see ``steps``).
+        self._counting: Any = None
+        self._task_types = _TaskTypes()
         self.record = ScheduleRecord()
         self.observer: Optional[StepObserver] = None
         self.observe_steps = False
@@ -226,6 +245,9 @@ class StepLoop(asyncio.SelectorEventLoop):
         #: id() of every task that ran a step since the debugger last emptied it (its
         #: pause snapshot redescribes only those; the others cannot have changed).
         self.ran_tasks: Set[int] = set()
+        #: Tasks ran unobserved (continue) since the debugger last looked: ``ran_tasks`` is
+        #: incomplete, any task may have changed.
+        self.ran_unknown = False
         self._executor_futures: List[asyncio.Future] = []
         self._internal_fds = len(self._selector.get_map())
         hook = StepLoop.on_created
@@ -327,7 +349,7 @@ class StepLoop(asyncio.SelectorEventLoop):
                 handle = ready.popleft()
             if handle._cancelled:
                 continue
-            self.steps += 1
+            self._steps += 1
             if self._debug:
                 self._run_timed(handle)
             else:
@@ -341,44 +363,101 @@ class StepLoop(asyncio.SelectorEventLoop):
         # handle, hence its task, alive: "exception was never retrieved" would come late.
         handle = None
 
-    def _run_unobserved(self, count: int) -> int:
-        """The ready batch while nobody observes (continue): nothing but the step count and task ends.
+    # -- the step count ------------------------------------------------------------
 
-        Returns how many handles of the batch are left when observation starts
-        during it (a pause request, a pause in ``on_task_done``).
+    @property
+    def steps(self) -> int:
+        """Handles run so far (cancelled ones skipped), exact at any moment, also inside a handle.
+
+        While a ready batch runs unobserved (continue), the count lives in a local
+        of ``_run_unobserved`` (a local costs less than an attribute, per handle);
+        it is read from that frame, which is as exact as the attribute.
+        """
+        counting = self._counting
+        if counting is not None:
+            return counting.f_locals["steps"]
+        return self._steps
+
+    @steps.setter
+    def steps(self, value: int) -> None:
+        self._steps = value
+
+    def _run_unobserved(self, count: int) -> int:
+        """The ready batch while nobody observes (continue): only the step count, task ends, the pause flag.
+
+        Per handle, besides asyncio's own work: a local counter, one attribute
+        read (``observe_steps``, set by a pause request from any thread) and,
+        when task ends are watched, a look at the task the handle stepped (see
+        ``_ended_task``). Which tasks ran is not noted: ``ran_unknown`` tells the
+        next pause that any task may have changed. Returns how many handles of
+        the batch are left when observation starts during it (a pause request,
+        a breakpoint, a pause in ``on_task_done``).
         """
         ready = self._ready
         popleft = ready.popleft
-        check = self._check_task_end if self.watch_task_ends else None
+        steps = self._steps
         handle = None
+        self.ran_unknown = True
+        # As asyncio's own loop, the batch's handles are popped without checking the queue
+        # (nothing else takes from it while the batch runs unobserved).
+        self._counting = sys._getframe()
         try:
-            while count and ready:
-                count -= 1
-                handle = popleft()
-                if handle._cancelled:
-                    continue
-                self.steps += 1
-                handle._run()
-                if check is not None:
-                    check(handle)
-                if self.observe_steps:
-                    if self.observer is not None:
-                        self.observer.after_step(self, handle)
-                    return count
+            if self.watch_task_ends:
+                task_types = self._task_types
+                while count:
+                    count -= 1
+                    handle = popleft()
+                    if handle._cancelled:
+                        continue
+                    steps += 1
+                    handle._run()
+                    # A task step or wake-up is a method of its task (``__self__``); cheaper than
+                    # isinstance, the dict knows every class it has seen (see _TaskTypes).
+                    task: Any = getattr(handle._callback, "__self__", None)  # type: ignore[attr-defined]
+                    if task_types[task.__class__] and task.done():
+                        self._steps = steps
+                        self._counting = None
+                        self._task_ended(task)
+                        self._counting = sys._getframe()
+                    if self.observe_steps:
+                        self._steps = steps
+                        self._counting = None
+                        if self.observer is not None:
+                            self.observer.after_step(self, handle)
+                        return count
+            else:
+                while count:
+                    count -= 1
+                    handle = popleft()
+                    if handle._cancelled:
+                        continue
+                    steps += 1
+                    handle._run()
+                    if self.observe_steps:
+                        self._steps = steps
+                        self._counting = None
+                        if self.observer is not None:
+                            self.observer.after_step(self, handle)
+                        return count
             return 0
         finally:
-            handle = None  # as in _run_once: no frame object of this call may keep the last handle
+            self._steps = steps
+            self._counting = None
+            handle = task = None  # as in _run_once: no frame object of this call may keep the last handle
 
     def _check_task_end(self, handle: asyncio.Handle) -> None:
-        """Note which task ran, and tell the observer when the step ended its task (one read per step)."""
-        task = getattr(handle._callback, "__self__", None)  # type: ignore[attr-defined]
-        if isinstance(task, asyncio.Task):
+        """Note which task ran, and tell the observer when the step ended its task (observed steps)."""
+        task: Any = getattr(handle._callback, "__self__", None)  # type: ignore[attr-defined]
+        if self._task_types[task.__class__]:
             if not task.done():
                 self.ran_tasks.add(id(task))  # bounded by the live tasks: done ones are dropped
             else:
-                self.ran_tasks.discard(id(task))
-                if self.observer is not None:
-                    self.observer.on_task_done(self, task)
+                self._task_ended(task)
+
+    def _task_ended(self, task: asyncio.Task) -> None:
+        self.ran_tasks.discard(id(task))
+        if self.observer is not None:
+            self.observer.on_task_done(self, task)
 
     def _run_timed(self, handle: asyncio.Handle) -> None:
         """Asyncio's debug mode: warn about slow callbacks, as base_events does."""

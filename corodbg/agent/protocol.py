@@ -7,8 +7,6 @@ controller), commands go down; each is one JSON object on one line.
 
 from __future__ import annotations
 
-import json
-import shlex
 from typing import Any, Dict, List, Optional
 
 try:  # TypedDict is in typing from 3.8; NotRequired only from 3.11.
@@ -134,7 +132,7 @@ def parse_command(text: str) -> Dict[str, Any]:
     if name in ("break", "tbreak") and tail.strip():  # not shlex: the condition keeps its quotes
         return {"cmd": "break", "spec": split_breakpoint_spec(tail), "temporary": name == "tbreak"}
     try:
-        words = shlex.split(text)
+        words = _split(text)
     except ValueError as error:
         raise CommandError(f"cannot parse {text!r}: {error}") from None
     name = COMMAND_ALIASES.get(words[0] if words else "", words[0] if words else "send")
@@ -173,13 +171,26 @@ def split_breakpoint_spec(text: str) -> List[str]:
     return words
 
 
+def _split(text: str) -> list:
+    """``shlex.split``; words without quotes, backslashes or unusual spaces split alike without it (start-up time)."""
+    if text.isascii() and not any(c in text for c in "\"'\\\x0b\x0c"):
+        return text.split()
+    import shlex
+
+    return shlex.split(text)
+
+
 def encode(message: Dict[str, Any]) -> bytes:
     """One message as one JSON line (UTF-8, ending in a newline)."""
+    import json
+
     return (json.dumps(message, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8", "surrogateescape")
 
 
 def decode(line: bytes) -> Dict[str, Any]:
     """The message of one JSON line."""
+    import json
+
     return json.loads(line.decode("utf-8", "surrogateescape"))
 
 

@@ -14,7 +14,6 @@ import builtins
 import importlib.machinery
 import io
 import os
-import runpy
 import sys
 import types
 from dataclasses import dataclass, field
@@ -87,6 +86,8 @@ def run_module(name: str) -> None:
     that cannot be found reported as python reports it (``/path/python: No module named X``,
     exit 1, through SystemExit). runpy runs the code in ``sys.modules['__main__']``: give it a
     fresh module, not the one corodbg itself was started as."""
+    import runpy  # only for -m, as python imports it only then
+
     sys.modules["__main__"] = types.ModuleType("__main__")
     runpy._run_module_as_main(name, alter_argv=True)  # type: ignore[attr-defined]
 
