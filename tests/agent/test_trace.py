@@ -192,7 +192,7 @@ def test_log_entries_describe_the_step_they_name(tmp_path: Path) -> None:
     # The step that continue ran is logged as such: Task-1 started and suspended on gather.
     (continued,) = [entry for entry in entries if entry["command"] == "continue"]
     assert continued["item"] == "Task-1 main(): start"
-    assert continued["outcome"] == "suspended on _GatheringFuture (pending)"
+    assert continued["outcome"] == "suspended on gather: 0 of 2 done (Task-2, Task-3)"
 
 
 def test_a_step_finished_by_continue_is_logged_with_its_outcome(tmp_path: Path) -> None:
