@@ -578,8 +578,10 @@ def step_the_programs_own_loop_classes() -> None:
     the class it names *is* the step loop. Called before the program runs.
     """
     for module in (asyncio, asyncio.unix_events if hasattr(asyncio, "unix_events") else None):
-        if module is not None and getattr(module, "SelectorEventLoop", None) is not None:
-            module.SelectorEventLoop = StepLoop  # type: ignore[attr-defined]
+        # (3.13+ also names the platform's loop asyncio.EventLoop)
+        for name in ("SelectorEventLoop", "EventLoop"):
+            if module is not None and getattr(module, name, None) is not None:
+                setattr(module, name, StepLoop)
     # The default policy by its module-private name: the public one warns on 3.14+ (deprecated).
     policy_class = getattr(asyncio.unix_events, "_UnixDefaultEventLoopPolicy", None)
     if policy_class is not None and hasattr(policy_class, "_loop_factory"):

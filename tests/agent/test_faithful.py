@@ -207,7 +207,7 @@ def test_daemon_threads_print_nothing_after_the_end() -> None:
 # -- 12, 19: loops that are not the step loop ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("program", ["own_loop_class.py", "own_policy.py"])
+@pytest.mark.parametrize("program", ["own_loop_class.py", "own_policy.py", "event_loop_alias.py"])
 def test_a_loop_class_or_policy_of_the_programs_own_runs_on_the_step_loop(program: str) -> None:
     result = corodbg(program, commands=["step", "step"])
     expected = python(program)
