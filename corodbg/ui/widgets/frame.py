@@ -17,13 +17,15 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from corodbg.ui.widgets.pane_size import LaidOutPane
+
 Path = Tuple[Union[str, int], ...]
 
 #: Names are padded to a column this wide at most, so values line up.
 NAME_COLUMN = 24
 
 
-class FramePane(Tree[Optional[Path]]):
+class FramePane(LaidOutPane, Tree[Optional[Path]]):
     """Locals as rows ``name  value``; expandable ones open into their children."""
 
     DEFAULT_CSS = """

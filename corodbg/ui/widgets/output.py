@@ -22,13 +22,15 @@ from typing import IO, Dict, Iterable, List, Optional, Tuple
 from rich.text import Text
 from textual.widgets import RichLog
 
+from corodbg.ui.widgets.pane_size import LaidOutPane
+
 _STREAM_STYLES = {"stdout": "", "stderr": "#ff8787", "agent": "magenta"}
 MAX_LINES = 5000
 #: Longer lines are cut for display (the spool keeps them whole).
 MAX_LINE_LENGTH = 2000
 
 
-class OutputPane(RichLog):
+class OutputPane(LaidOutPane, RichLog):
     """Write chunks in; never blocks (the app hands batches, at most ~30 a second)."""
 
     DEFAULT_CSS = """

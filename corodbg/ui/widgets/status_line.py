@@ -35,4 +35,4 @@ class StatusLine(Static):
             text.append(f" · {state.message}", "dim")
         text.no_wrap = True
         text.overflow = "ellipsis"  # a cut header says so ("breakpoint 1 (break…")
-        self.update(text)
+        self.update(text, layout=False)  # one row, as wide as the screen: its size never changes

@@ -9,9 +9,10 @@ from rich.text import Text
 from textual.widgets import RichLog
 
 from corodbg.ui.state import log_line
+from corodbg.ui.widgets.pane_size import LaidOutPane
 
 
-class StepLogPane(RichLog):
+class StepLogPane(LaidOutPane, RichLog):
     """Appends the pause's step records; out-of-order picks are marked ("picked 2 of 3")."""
 
     DEFAULT_CSS = """
