@@ -419,6 +419,7 @@ class StepLoop(asyncio.SelectorEventLoop):
                         self._counting = None
                         self._task_ended(task)
                         self._counting = sys._getframe()
+                    task = None  # a finished task must be freeable before the next handle runs
                     if self.observe_steps:
                         self._steps = steps
                         self._counting = None
@@ -461,15 +462,16 @@ class StepLoop(asyncio.SelectorEventLoop):
 
     def _run_timed(self, handle: asyncio.Handle) -> None:
         """Asyncio's debug mode: warn about slow callbacks, as base_events does."""
-        from asyncio.base_events import _format_handle  # type: ignore[attr-defined]
-        from asyncio.log import logger
+        from asyncio import base_events
 
         self._current_handle = handle
         started = time.monotonic()
         handle._run()
         dt = time.monotonic() - started
         if dt >= self.slow_callback_duration:
-            logger.warning("Executing %s took %.3f seconds", _format_handle(handle), dt)
+            # base_events' own logger, looked up now: as asyncio's (tests patch it there)
+            base_events.logger.warning("Executing %s took %.3f seconds",  # type: ignore[attr-defined]
+                                       base_events._format_handle(handle), dt)  # type: ignore[attr-defined]
         self._current_handle = None
 
     def _collect_ready(self) -> None:
