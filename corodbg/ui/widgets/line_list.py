@@ -9,13 +9,14 @@ rows only, so a repaint costs the same for 10 rows or 100,000.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Hashable, Optional
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -53,6 +54,8 @@ class LineList(ScrollView, can_focus=True):
         self.placeholder = ""
         #: Whether the cursor band shows when the list does not have the focus.
         self.show_cursor_unfocused = True
+        #: Drawn rows by ``row_key`` (see there), bounded.
+        self._drawn: LRUCache[Hashable, Strip] = LRUCache(1024)
 
     # -- what subclasses provide -------------------------------------------------
 
@@ -62,6 +65,11 @@ class LineList(ScrollView, can_focus=True):
 
     def row_style(self, index: int) -> Optional[Style]:
         """A background for the whole row (e.g. the current source line); None: the cursor's."""
+        return None
+
+    def row_key(self, index: int) -> Optional[Hashable]:
+        """What the row's look depends on, for subclasses whose rows are costly to draw and
+        rarely change (Source): drawn rows are then reused while the key stays. None: no reuse."""
         return None
 
     # -- feeding -------------------------------------------------------------------
@@ -109,11 +117,21 @@ class LineList(ScrollView, can_focus=True):
         if index >= self.row_count:
             text = self.placeholder if (self.row_count == 0 and y == 0) else ""
             return Strip([Segment(text, base + Style(dim=True))]).extend_cell_length(width, base).crop(0, width)
-        line = self.render_row(index)
-        line.end = ""
         band = self.row_style(index)
         if band is None and index == self.cursor and (self.has_focus or self.show_cursor_unfocused):
             band = CURSOR_FOCUSED if self.has_focus else CURSOR
+        key = self.row_key(index)
+        if key is not None:
+            key = (key, band, scroll_x, width, base)
+            drawn = self._drawn.get(key)
+            if drawn is None:
+                drawn = self._drawn[key] = self._draw_row(index, band, base, scroll_x, width)
+            return drawn
+        return self._draw_row(index, band, base, scroll_x, width)
+
+    def _draw_row(self, index: int, band: Optional[Style], base: Style, scroll_x: int, width: int) -> Strip:
+        line = self.render_row(index)
+        line.end = ""
         if band is not None:
             line.stylize(band)
         strip = Strip(list(line.render(self.app.console))).apply_style(base)

@@ -10,7 +10,7 @@ breakpoint column (``●`` a breakpoint, ``◉`` one with a condition or a task,
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, Hashable, List, Optional, Tuple, Union
 
 from rich.style import Style
 from rich.syntax import Syntax
@@ -178,6 +178,13 @@ class SourcePane(LineList):
                                (mark, mark_style), (f"{number:>{digits}} ", _LINE_NUMBER))
         gutter.end = ""
         return gutter + self.lines[index]
+
+    def row_key(self, index: int) -> Hashable:
+        """A row is its file's line (highlighted once per file) and its marks."""
+        number = index + 1
+        mark = self.breakpoint_lines.get(number)
+        return (id(self.lines), index, len(self.lines), number == self.current_line, number in self.other_lines,
+                breakpoint_mark(mark) if mark is not None else None)
 
     def row_style(self, index: int) -> Optional[Style]:
         return _CURRENT if index + 1 == self.current_line else None
