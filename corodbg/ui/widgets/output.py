@@ -86,17 +86,23 @@ class OutputPane(LaidOutPane, RichLog):
         return size
 
     def add_chunks(self, chunks: Iterable[Tuple[str, str]]) -> None:
-        """Append ``(stream, data)`` chunks; complete lines are written in one go."""
-        lines: List[Text] = []
+        """Append ``(stream, data)`` chunks; complete lines are written in one go.
+
+        Only the newest ``max_lines`` lines of a batch can be on screen: older ones
+        go to the spool (``o`` saves them) without being styled for the pane.
+        """
+        raw: List[Tuple[str, str]] = []
         for stream, data in chunks:
             if stream != "agent":
                 self._spool.write(data)
             pending = self._partial.pop(stream, "") + data
             *complete, rest = pending.split("\n")
-            lines.extend(self._line(stream, line) for line in complete)
+            raw.extend((stream, line) for line in complete)
             if rest:
                 self._partial[stream] = rest
-        self._write_lines(lines)
+        if self.max_lines:
+            raw = raw[-self.max_lines:]
+        self._write_lines([self._line(stream, line) for stream, line in raw])
 
     def flush_partial(self) -> None:
         """Show unfinished lines too (at a pause, and at the end)."""
@@ -112,7 +118,13 @@ class OutputPane(LaidOutPane, RichLog):
         for prefix, short in self._shorten:
             if prefix in line:
                 line = line.replace(prefix, short)
-        text = Text.from_ansi(line, style=_STREAM_STYLES.get(stream, ""), end="")
+        style = _STREAM_STYLES.get(stream, "")
+        # Escapes are decoded (colours shown, the rest neutralised); plain lines, most of a
+        # flood, need no decoding: no escape, no control character to strip.
+        if "\x1b" in line or not line.isprintable():
+            text = Text.from_ansi(line, style=style, end="")
+        else:
+            text = Text(line, style=style, end="")
         if stream == "agent":
             text = Text("[corodbg] ", "bold magenta") + text
         return text
