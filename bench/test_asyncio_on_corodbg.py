@@ -3,8 +3,9 @@
     python bench/test_asyncio_on_corodbg.py [--python PY] [--timeout S] [--json FILE] [MODULE ...]
 
 For every ``test.test_asyncio`` module (or the ones named) the module's tests
-run twice in this run: under plain ``python`` and under ``corodbg --headless``
-(the same interpreter). Each run reports tests run / failed / errored /
+run twice in this run: under plain ``python`` and under ``corodbg --headless
+--strict`` (the same interpreter; ``--strict``: without the shims for the
+seed's programs, whose point is to differ from python). Each run reports tests run / failed / errored /
 skipped, and, per test, which event loops the test made: a hook wraps
 ``asyncio.BaseEventLoop.__init__`` and records the class of every loop made
 while the test runs, so the table says how many tests really ran on the step
@@ -117,7 +118,7 @@ def main(args: Optional[List[str]] = None) -> int:
     print("-" * len(header))
     for module in names:
         plain = run_module([options.python], module, options.timeout)
-        debugged = run_module([options.python, "-m", "corodbg", "--headless"], module, options.timeout)
+        debugged = run_module([options.python, "-m", "corodbg", "--headless", "--strict"], module, options.timeout)
         rows.append({"module": module, "python": plain, "corodbg": debugged})
         print(f"{module.rsplit('.', 1)[-1]:<22} {_counts(plain):>25} {_counts(debugged):>26} {_share(debugged):>16}",
               flush=True)
