@@ -344,6 +344,9 @@ class StepLoop(asyncio.SelectorEventLoop):
         for _ in range(count):
             if not ready:
                 break
+            watch = self.watch_step
+            if watch is not None and self._steps >= watch:
+                self.observe_steps = True
             if self.observe_steps and self.observer is not None:
                 while ready and ready[0]._cancelled:
                     ready.popleft()

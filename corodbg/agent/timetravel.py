@@ -234,15 +234,18 @@ class TimeTravel:
             request = _receive(read_fd)
             if request is None:
                 os._exit(0)
+            debugger_module._own_fork.append(True)
             child = os.fork()
             if child == 0:
                 if os.fork() != 0:
                     os._exit(0)  # the intermediate: the new run is reparented to the supervisor
+                debugger_module._own_fork.clear()
                 signal.signal(signal.SIGINT, previous)
                 os.close(read_fd)
                 self.checkpoints.append(me)
                 self._become_live(debugger, request)
                 return
+            debugger_module._own_fork.clear()
             while True:
                 try:
                     os.waitpid(child, 0)
