@@ -481,7 +481,7 @@ class Debugger:
     def _on_line(self, frame: types.FrameType) -> None:
         self.lines_in_handle += 1
         loop = self.loop
-        if self.breakpoints:
+        if self.breakpoints and self.mode != GOTO:
             hit = self._breakpoint_hit(frame)
             if hit is not None:
                 self._pause("breakpoint", loop, frame=frame, task=self._current_task(), message=hit)
@@ -504,7 +504,8 @@ class Debugger:
         frame = sys._getframe(1)
         if self.pausing or self.tracer.reported(frame):
             return  # the tracer has already seen this line event
-        hit = self._breakpoint_hit(frame) if self.breakpoints.wants_line(frame.f_code, frame.f_lineno) else None
+        hit = self._breakpoint_hit(frame) if self.mode != GOTO and \
+            self.breakpoints.wants_line(frame.f_code, frame.f_lineno) else None
         if hit is not None:
             self._pause("breakpoint", self.loop, frame=frame, task=self._current_task(), message=hit)
 
@@ -730,6 +731,8 @@ class Debugger:
                 raise CommandFailed("reverse-step: at the first pause, nothing before it")
             self._go_back({"pause": current - 1})
         else:
+            if current == 0:
+                raise CommandFailed("reverse-continue: at the first pause, nothing before it")
             hits = [i for i, _, reason in self.pause_log if reason == "breakpoint" and i < current]
             self._go_back({"pause": hits[-1] if hits else 0})
         return None

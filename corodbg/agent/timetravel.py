@@ -243,7 +243,7 @@ class TimeTravel:
                 signal.signal(signal.SIGINT, previous)
                 os.close(read_fd)
                 self.checkpoints.append(me)
-                self._become_live(debugger, request)
+                self._become_live(debugger, request, me)
                 return
             debugger_module._own_fork.clear()
             while True:
@@ -255,11 +255,17 @@ class TimeTravel:
                 except ChildProcessError:
                     break
 
-    def _become_live(self, debugger: Any, request: Dict[str, Any]) -> None:
+    def _become_live(self, debugger: Any, request: Dict[str, Any], origin: Optional[Checkpoint]) -> None:
         self._tell(f"live {os.getpid()}")
         for raw, limit in zip(self.raws, request["out"]):
             raw.limit = limit
-        self.replaying = {"history": [tuple(entry) for entry in request["history"]],
+        history = [tuple(entry) for entry in request["history"]]
+        for entry in [e for e in history if e[0] < debugger.pause_index and e[1].get("cmd") == "_arm"]:
+            history.remove(entry)  # a goto armed before the next pause: armed now
+            debugger.goto_step = entry[1]["step"]
+            debugger.history.insert(next((k for k, (i, _) in enumerate(debugger.history) if i >= entry[0]),
+                                         len(debugger.history)), entry)
+        self.replaying = {"history": history,
                           "pause": request.get("pause"), "step": request.get("step"),
                           "expect": request.get("expect")}
         frontend = debugger.frontend
@@ -267,6 +273,15 @@ class TimeTravel:
             frontend.commands = list(request["commands"])
         if request.get("step") is not None:
             debugger.goto_step = request["step"]
+            # A later replay of this run must arm the same goto at the same point (at or before
+            # this checkpoint: it fires at the first step >= N either way): in the history,
+            # before the commands of the checkpoint's pause (or of the pause before it).
+            at = origin.first_pause if origin is not None else 0
+            if origin is not None and origin.first_pause == debugger.pause_index:
+                at -= 1  # taken between steps: the pause before it
+            arm = (at, {"cmd": "_arm", "step": request["step"]})
+            where = next((k for k, (i, _) in enumerate(debugger.history) if i >= at), len(debugger.history))
+            debugger.history.insert(where, arm)
         self.next_step = None  # no new checkpoints while passing over the past: they exist
         debugger._update_watch(debugger.loop)
 
@@ -323,7 +338,8 @@ class TimeTravel:
         first = usable[-1].first_pause if usable else 0
         last = pause if pause is not None else current
         request = {
-            "history": [[i, command] for i, command in debugger.history if first <= i < last],
+            "history": [[i, command] for i, command in debugger.history
+                        if first <= i < last or (i == first - 1 and command.get("cmd") == "_arm")],
             "pause": pause, "step": step, "expect": target.get("expect"),
             "commands": list(getattr(debugger.frontend, "commands", None) or []),
             "out": [max(raw.count, raw.limit) for raw in self.raws],
@@ -362,7 +378,7 @@ class TimeTravel:
 
     def resume_from_exec(self, debugger: Any, request: Dict[str, Any]) -> None:
         """A re-run from the start (see _reexecute): pass over the past as a forked run would."""
-        self._become_live(debugger, request)
+        self._become_live(debugger, request, None)
         self.next_step = 0
 
     # -- passing over the past ----------------------------------------------------------
@@ -385,6 +401,10 @@ class TimeTravel:
         while history and history[0][0] == index:
             _, command = history.pop(0)
             debugger.history.append((index, command))
+            if command.get("cmd") == "_arm":
+                debugger.goto_step = command["step"]
+                debugger._update_watch(debugger.loop)
+                continue
             try:
                 resumed = debugger._apply(command, context) is None
             except debugger_module.CommandFailed:
@@ -397,6 +417,11 @@ class TimeTravel:
     def _arrived(self, debugger: Any, index: int, reason: str) -> None:
         state = self.replaying
         self.replaying = None
+        armed = debugger.goto_step
+        if armed is not None:  # armed on the way but not reached: not part of this run's past
+            debugger.goto_step = None
+            debugger.history = [(i, c) for i, c in debugger.history
+                                if not (c.get("cmd") == "_arm" and c.get("step") == armed)]
         self.next_step = debugger.current_step() + INTERVAL
         if state and state.get("expect") and [debugger.current_step(), reason] != list(state["expect"]):
             step, wanted = state["expect"]
