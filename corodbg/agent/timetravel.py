@@ -267,7 +267,8 @@ class TimeTravel:
                                          len(debugger.history)), entry)
         self.replaying = {"history": history,
                           "pause": request.get("pause"), "step": request.get("step"),
-                          "expect": request.get("expect")}
+                          "expect": request.get("expect"), "breakpoints": request.get("breakpoints"),
+                          "next_breakpoint": request.get("next_breakpoint")}
         frontend = debugger.frontend
         if isinstance(getattr(frontend, "commands", None), list):
             frontend.commands = list(request["commands"])
@@ -344,6 +345,9 @@ class TimeTravel:
             "commands": list(getattr(debugger.frontend, "commands", None) or []),
             "out": [max(raw.count, raw.limit) for raw in self.raws],
             "random_seed": self.random_seed,
+            # Breakpoints are the debugger's, not the program's: they stay as they are now.
+            "breakpoints": [dict(vars(b)) for b in debugger.breakpoints.items],
+            "next_breakpoint": debugger.breakpoints.next_number,
         }
         if not usable:
             self._reexecute(debugger, request)
@@ -405,6 +409,9 @@ class TimeTravel:
                 debugger.goto_step = command["step"]
                 debugger._update_watch(debugger.loop)
                 continue
+            if command.get("cmd") == "_breakpoints":
+                _set_breakpoints(debugger, command)
+                continue
             try:
                 resumed = debugger._apply(command, context) is None
             except debugger_module.CommandFailed:
@@ -417,6 +424,10 @@ class TimeTravel:
     def _arrived(self, debugger: Any, index: int, reason: str) -> None:
         state = self.replaying
         self.replaying = None
+        if state and state.get("breakpoints") is not None:
+            command = {"cmd": "_breakpoints", "items": state["breakpoints"], "next": state["next_breakpoint"]}
+            _set_breakpoints(debugger, command)
+            debugger.history.append((index, command))  # a replay of this run sets them here too
         armed = debugger.goto_step
         if armed is not None:  # armed on the way but not reached: not part of this run's past
             debugger.goto_step = None
@@ -428,6 +439,15 @@ class TimeTravel:
             debugger._note(f"went back to step {debugger.current_step()} ({reason}), not step {step} ({wanted}): "
                            "the run did not repeat itself (input, threads or time from outside)")
         debugger._update_watch(debugger.loop)
+
+
+def _set_breakpoints(debugger: Any, command: Dict[str, Any]) -> None:
+    from corodbg.agent.breakpoints import Breakpoint
+
+    table = debugger.breakpoints
+    table.items = [Breakpoint(**fields) for fields in command["items"]]
+    table.next_number = max(table.next_number, command["next"] or 1)
+    table._reindex()
 
 
 def _supervise(live: Optional[int], status_fd: int) -> None:
