@@ -580,6 +580,10 @@ class Debugger:
             if self.replay.pick_step() is not None:
                 self._diverged(self.last_loop, f"step {total}: the program ended; the recording still had "
                                                f"a pick at step {self.replay.pick_step()}")
+            elif total != self.replay.steps and self.replay.data.get("outside"):
+                # Threads, I/O and signals are not replayed exactly: how often they woke the loop varies.
+                self._note(f"replay: the run took {total} steps, the recording {self.replay.steps}; "
+                           "events from outside the loop (threads, I/O, signals) are not replayed exactly")
             elif total != self.replay.steps:
                 self._diverged(self.last_loop, f"step {total}: the program ended; the recording ended at "
                                                f"step {self.replay.steps}")
@@ -719,7 +723,8 @@ class Debugger:
         if name == "goto":
             target = int(command["step"])
             if target > now or (target == now and mid_handle):
-                self.goto_step = target
+                # (while going back, a goto armed by the travel may be pending: the earlier one first)
+                self.goto_step = target if self.goto_step is None else min(target, self.goto_step)
                 self._set_mode(GOTO, context.resume_frame)
                 self._update_watch(context.loop)
                 return None

@@ -126,6 +126,17 @@ def recording_hooks(target: Target, *, record: Optional[str] = None, replay: Opt
                 write_timeline(debugger, timeline)
 
         debugger.on_end = on_end
+        if record is not None:
+            original_exit = os._exit
+
+            def _exit(status: int) -> None:  # os._exit skips finish(): the schedule is written here
+                try:
+                    if debugger.on_end is not None and not debugger.detached:
+                        debugger.on_end(status)
+                finally:
+                    original_exit(status)
+
+            os._exit = _exit  # type: ignore[assignment]
 
     return hook
 

@@ -45,6 +45,7 @@ INTERVAL = 1000        # steps between checkpoints while the program runs
 MIN_GAP = 0.02         # seconds of run time at least between two checkpoints
 MAX_CHECKPOINTS = 64   # beyond, every second one of the older half is dropped
 RESUME_VARIABLE = "CORODBG_RESUME"
+_exit = os._exit  # (--record wraps os._exit to write the schedule: a run that goes back must not)
 
 
 class CountingRaw(io.RawIOBase):
@@ -118,6 +119,22 @@ def fork_blocker(loop: Any) -> Optional[str]:
 class Checkpoint:
     def __init__(self, pid: int, fd: int, step: int, first_pause: int) -> None:
         self.pid, self.fd, self.step, self.first_pause = pid, fd, step, first_pause
+
+
+def _fork() -> int:
+    """os.fork, the debugger kept attached in the child, and the running loop still running there
+    (asyncio forgets it in a child: its pid is not the loop's)."""
+    import asyncio
+
+    running = asyncio.events._get_running_loop()
+    debugger_module._own_fork.append(True)
+    try:
+        pid = os.fork()
+    finally:
+        debugger_module._own_fork.clear()
+    if pid == 0 and running is not None:
+        asyncio.events._set_running_loop(running)
+    return pid
 
 
 def _send(fd: int, message: Dict[str, Any]) -> None:
@@ -194,11 +211,7 @@ class TimeTravel:
             except Exception:
                 pass
         read_fd, write_fd = os.pipe()
-        debugger_module._own_fork.append(True)
-        try:
-            pid = os.fork()
-        finally:
-            debugger_module._own_fork.clear()
+        pid = _fork()
         if pid:
             os.close(read_fd)
             self.checkpoints.append(Checkpoint(pid, write_fd, step, first_pause))
@@ -233,19 +246,16 @@ class TimeTravel:
         while True:
             request = _receive(read_fd)
             if request is None:
-                os._exit(0)
-            debugger_module._own_fork.append(True)
-            child = os.fork()
+                _exit(0)
+            child = _fork()
             if child == 0:
-                if os.fork() != 0:
-                    os._exit(0)  # the intermediate: the new run is reparented to the supervisor
-                debugger_module._own_fork.clear()
+                if _fork() != 0:
+                    _exit(0)  # the intermediate: the new run is reparented to the supervisor
                 signal.signal(signal.SIGINT, previous)
                 os.close(read_fd)
                 self.checkpoints.append(me)
                 self._become_live(debugger, request, me)
                 return
-            debugger_module._own_fork.clear()
             while True:
                 try:
                     os.waitpid(child, 0)
@@ -304,11 +314,7 @@ class TimeTravel:
             except Exception:
                 pass
         read_fd, write_fd = os.pipe()
-        debugger_module._own_fork.append(True)
-        try:
-            pid = os.fork()
-        finally:
-            debugger_module._own_fork.clear()
+        pid = _fork()
         if pid:
             os.close(write_fd)
             _supervise(pid, read_fd)  # never returns
@@ -364,7 +370,7 @@ class TimeTravel:
             except Exception:
                 pass
         _send(checkpoint.fd, request)
-        os._exit(0)
+        _exit(0)
 
     def _reexecute(self, debugger: Any, request: Dict[str, Any]) -> None:
         debugger._note("going back by re-running the program from the start (no checkpoint to fork from)")
@@ -505,4 +511,4 @@ def _supervise(live: Optional[int], status_fd: int) -> None:
         sig = os.WTERMSIG(status)
         signal.signal(sig, signal.SIG_DFL)
         os.kill(os.getpid(), sig)
-    os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)
+    _exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)
