@@ -150,6 +150,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 2
     if options.headless:
         if options.record or options.replay or options.timeline or _travels(options):
+            _fix_hash_seed(options)
             return run_recorded(options)
         return run_headless(options)
     return run_ui(options)
@@ -177,9 +178,44 @@ def run_headless(options: Options, on_debugger: Optional[Callable] = None, appen
 
 
 def _travels(options: Options) -> bool:
-    from corodbg.agent.main import wants_time_travel
+    """Whether any -c command goes back (or to a step): then checkpoints are kept."""
+    from corodbg.agent.protocol import CommandError, parse_command
 
-    return bool(options.commands) and wants_time_travel(options.commands)
+    for text in options.commands:
+        try:
+            if parse_command(text)["cmd"] in ("goto", "reverse-step", "reverse-continue"):
+                return True
+        except CommandError:
+            continue
+    return False
+
+
+def _fix_hash_seed(options: Options) -> None:
+    """--record, --replay, going back: PYTHONHASHSEED fixed (it orders sets and dicts keyed by objects).
+
+    The seed is read when the interpreter starts: this command line is re-executed with it,
+    before anything heavy is imported. Replay takes the recorded seed; record keeps the
+    seed that is set, or sets a new one.
+    """
+    if not (options.replay or options.record or _travels(options)):
+        return
+    seed = os.environ.get("PYTHONHASHSEED", "")
+    if options.replay:
+        import json
+
+        try:
+            with open(options.replay, encoding="utf-8") as file:
+                seed = str(json.load(file).get("hash_seed") or seed)
+        except (OSError, ValueError, AttributeError):
+            pass  # (checked, and refused in one line, after the re-execution)
+    if not seed.isdigit():
+        seed = str(int.from_bytes(os.urandom(4), "big"))
+    argv = [sys.executable, *getattr(sys, "orig_argv", [sys.executable, *sys.argv])[1:]]
+    if os.environ.get("PYTHONHASHSEED") != seed:
+        os.environ["PYTHONHASHSEED"] = seed
+        sys.stdout.flush()
+        os.execv(sys.executable, argv)
+    sys.corodbg_argv = argv  # type: ignore[attr-defined]  # a re-run from the start (time travel)
 
 
 def run_recorded(options: Options) -> int:
@@ -195,19 +231,6 @@ def run_recorded(options: Options) -> int:
             sys.stderr.write(f"corodbg: {error}\n")
             return 2
     travel = _travels(options)
-    if replay is not None or options.record or travel:
-        # The hash seed orders sets and dicts keyed by objects: fixed for the whole run, so
-        # set when the interpreter starts; re-execute this command line with it.
-        seed = str(replay["hash_seed"]) if replay is not None and replay.get("hash_seed") else \
-            os.environ.get("PYTHONHASHSEED", "")
-        if not seed.isdigit():
-            seed = str(int.from_bytes(os.urandom(4), "big"))
-        argv = [sys.executable, *getattr(sys, "orig_argv", [sys.executable, *sys.argv])[1:]]
-        if os.environ.get("PYTHONHASHSEED") != seed:
-            os.environ["PYTHONHASHSEED"] = seed
-            sys.stdout.flush()
-            os.execv(sys.executable, argv)
-        sys.corodbg_argv = argv  # type: ignore[attr-defined]  # a re-run from the start (time travel)
     resume = None
     path = os.environ.pop("CORODBG_RESUME", None)
     if path:

@@ -62,22 +62,6 @@ def _say(text: str) -> None:
             pass
 
 
-TRAVEL_COMMANDS = ("goto", "reverse-step", "reverse-continue")
-
-
-def wants_time_travel(commands: List[str]) -> bool:
-    """Whether any -c command goes back (or to a step): then checkpoints are kept."""
-    from corodbg.agent.protocol import CommandError, parse_command
-
-    for text in commands:
-        try:
-            if parse_command(text)["cmd"] in TRAVEL_COMMANDS:
-                return True
-        except CommandError:
-            continue
-    return False
-
-
 def recording_hooks(target: Target, *, record: Optional[str] = None, replay: Optional[Dict[str, Any]] = None,
                     timeline: Optional[str] = None, travel: bool = False,
                     resume: Optional[Dict[str, Any]] = None) -> Callable[[Debugger], None]:

@@ -11,12 +11,14 @@ Standard library only: this module runs inside the debuggee.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import os
 import sys
-from typing import Any, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
+
+if TYPE_CHECKING:
+    import asyncio
 
 FORMAT = "corodbg-schedule"
 VERSION = 1
@@ -28,6 +30,8 @@ class ScheduleError(Exception):
 
 def handle_identity(handle: asyncio.Handle) -> str:
     """A ready handle, named the same way in every run of the same program (no addresses)."""
+    import asyncio
+
     from corodbg.agent import introspect
 
     callback = handle._callback  # type: ignore[attr-defined]
@@ -66,7 +70,7 @@ def build(*, program: str, is_module: bool, argv: List[str], steps: int, picks: 
         "program_path": None if is_module else os.path.realpath(program),
         "program_sha256": None if is_module else program_digest(program),
         "argv": list(argv),
-        "python": "%d.%d.%d" % sys.version_info[:3],
+        "python": "{}.{}.{}".format(*sys.version_info[:3]),
         "hash_seed": os.environ.get("PYTHONHASHSEED"),
         "random_seed": random_seed,
         "steps": steps,

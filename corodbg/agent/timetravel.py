@@ -42,7 +42,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from corodbg.agent import debugger as debugger_module
 
 INTERVAL = 1000        # steps between checkpoints while the program runs
-MIN_GAP = 0.02         # seconds of run time at least between two checkpoints
+MIN_GAP = 0.05         # seconds of run time at least between two checkpoints
 MAX_CHECKPOINTS = 64   # beyond, every second one of the older half is dropped
 RESUME_VARIABLE = "CORODBG_RESUME"
 _exit = os._exit  # (--record wraps os._exit to write the schedule: a run that goes back must not)
@@ -267,7 +267,7 @@ class TimeTravel:
 
     def _become_live(self, debugger: Any, request: Dict[str, Any], origin: Optional[Checkpoint]) -> None:
         self._tell(f"live {os.getpid()}")
-        for raw, limit in zip(self.raws, request["out"]):
+        for raw, limit in zip(self.raws, request["out"], strict=False):
             raw.limit = limit
         history = [tuple(entry) for entry in request["history"]]
         for entry in [e for e in history if e[0] < debugger.pause_index and e[1].get("cmd") == "_arm"]:
@@ -335,7 +335,7 @@ class TimeTravel:
         if pause is not None:
             usable = [c for c in self.checkpoints if c.first_pause <= pause]
         else:
-            usable = [c for c in self.checkpoints if c.step <= step]
+            usable = [c for c in self.checkpoints if step is not None and c.step <= step]
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
@@ -463,8 +463,8 @@ def _supervise(live: Optional[int], status_fd: int) -> None:
 
     checkpoints: List[int] = []
     leaving: set = set()
+    exited: Dict[int, int] = {}  # pid -> status, of processes that ended (the live one may be told later)
     buffer = b""
-    status = 0
     while True:
         readable, _, _ = select.select([status_fd], [], [], 0.05)
         if readable:
@@ -472,18 +472,17 @@ def _supervise(live: Optional[int], status_fd: int) -> None:
             buffer += chunk
             *lines, buffer = buffer.split(b"\n")
             for line in lines:
-                word, _, pid = line.decode().partition(" ")
+                word, _, number = line.decode().partition(" ")
                 if word == "live":
-                    live = int(pid)
+                    live = int(number)
                 elif word == "leaving":
-                    leaving.add(int(pid))
-                    if live == int(pid):
+                    leaving.add(int(number))
+                    if live == int(number):
                         live = None
                 elif word == "checkpoint":
-                    checkpoints.append(int(pid))
+                    checkpoints.append(int(number))
             if chunk:
                 continue  # read everything before looking at who ended
-        ended = None
         while True:
             try:
                 pid, code = os.waitpid(-1, os.WNOHANG)
@@ -491,9 +490,9 @@ def _supervise(live: Optional[int], status_fd: int) -> None:
                 pid = 0
             if pid == 0:
                 break
-            if pid == live and pid not in leaving:
-                ended, status = pid, code
-        if ended is not None:
+            exited[pid] = code
+        if live is not None and live in exited and live not in leaving:
+            status = exited[live]
             break
     for pid in checkpoints:
         try:
