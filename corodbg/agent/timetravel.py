@@ -373,7 +373,9 @@ class TimeTravel:
         _exit(0)
 
     def _reexecute(self, debugger: Any, request: Dict[str, Any]) -> None:
-        debugger._note("going back by re-running the program from the start (no checkpoint to fork from)")
+        if not self.blocked_said:
+            debugger._note("going back by re-running the program from the start (no checkpoint to fork from)")
+        request["said"] = True  # once per session, not once per re-run
         import tempfile
 
         handle, path = tempfile.mkstemp(prefix="corodbg-resume-", suffix=".json")
@@ -390,6 +392,7 @@ class TimeTravel:
         """A re-run from the start (see _reexecute): pass over the past as a forked run would."""
         self._become_live(debugger, request, None)
         self.next_step = 0
+        self.blocked_said = bool(request.get("said"))
 
     # -- passing over the past ----------------------------------------------------------
 

@@ -246,3 +246,18 @@ def test_no_duplicate_output_from_output_heavy_programs(tmp_path: Path) -> None:
     assert done.stdout == plain.stdout
     assert done.stderr == plain.stderr
     assert os.path.exists(tmp_path / "loud.py")
+
+
+def test_with_a_thread_alive_going_back_re_runs_from_the_start_and_says_so_once(tmp_path: Path) -> None:
+    program = tmp_path / "thready.py"
+    program.write_text("import asyncio, threading\n\nstop = threading.Event()\n"
+                       "threading.Thread(target=stop.wait, daemon=True).start()\n\n\nasync def main():\n"
+                       "    for i in range(4):\n        print('tick', i, flush=True)\n"
+                       "        await asyncio.sleep(1)\n    stop.set()\n\nasyncio.run(main())\n")
+    done, events = traced(tmp_path, "thready.py", "goto 5", "goto 2", "goto 6", "rs", tmp_path=tmp_path)
+    assert [(p["reason"], p["step"]) for p in pauses(events)] == \
+        [("start", 0), ("goto", 5), ("goto", 2), ("goto", 6), ("goto", 2), ("end", 14)]
+    assert done.stdout == b"tick 0\ntick 1\ntick 2\ntick 3\n"
+    assert done.stderr.decode().splitlines() == [
+        "corodbg: no checkpoint at step 0: threads alive (Thread-1 (wait)); going back re-runs from the start"]
+    assert done.returncode == 0
