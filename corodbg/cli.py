@@ -148,6 +148,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except UsageError as error:
         sys.stderr.write(f"corodbg: {error}\n")
         return 2
+    if not options.headless and (options.record or options.replay or options.timeline):
+        sys.stderr.write("corodbg: --record, --replay and --timeline need --headless for now\n")
+        return 2
     if options.headless:
         if options.record or options.replay or options.timeline or _travels(options):
             _fix_hash_seed(options)
