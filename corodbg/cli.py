@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import List, Optional, Sequence
+from typing import Callable, List, Optional, Sequence
 
 from corodbg import __version__
 from corodbg.agent.runner import Target
@@ -33,6 +33,10 @@ options:
                    when they run out the program continues to its end):
                    send [N], step, continue, quit
   --trace FILE     write each pause as a JSON line to FILE (docs/trace-format.md)
+  --record FILE    write the run's schedule (its choices) to FILE as JSON
+  --replay FILE    rerun the program making the choices recorded in FILE
+  --timeline FILE  write the run as Chrome trace-event JSON (Perfetto)
+                   (time travel: -c goto N, -c reverse-step/rs, -c reverse-continue/rc)
   --real-time      use the monotonic clock instead of the virtual one
   --strict         no compatibility shims: asyncio.coroutine (removed in 3.11)
                    and get_event_loop() creating a loop (removed in 3.14)
@@ -56,6 +60,9 @@ class Options:
     real_time: bool = False
     stdin: Optional[str] = None
     strict: bool = False
+    record: Optional[str] = None
+    replay: Optional[str] = None
+    timeline: Optional[str] = None
 
 
 def parse_args(argv: Sequence[str]) -> Options:
@@ -64,11 +71,12 @@ def parse_args(argv: Sequence[str]) -> Options:
     headless = real_time = strict = options_ended = False
     commands: List[str] = []
     trace = stdin = None
+    travel: dict = {}  # --record, --replay, --timeline
     while args:
         word = args.pop(0)
         if options_ended or word == "-" or not word.startswith("-"):
             check_script(word)
-            return Options(Target(word, args), headless, commands, trace, real_time, stdin, strict)
+            return Options(Target(word, args), headless, commands, trace, real_time, stdin, strict, **travel)
         if word in ("-h", "--help"):
             sys.stdout.write(USAGE)
             raise SystemExit(0)
@@ -83,6 +91,14 @@ def parse_args(argv: Sequence[str]) -> Options:
             real_time = True
         elif word == "--strict":
             strict = True
+        elif word in ("--record", "--replay", "--timeline") or word.startswith(("--record=", "--replay=",
+                                                                                   "--timeline=")):
+            name, _, value = word.partition("=")
+            if not value:
+                if not args:
+                    raise UsageError(f"option {name} needs a value")
+                value = args.pop(0)
+            travel[name[2:]] = value
         elif word in ("-c", "--trace", "--stdin") or word.startswith(("--trace=", "--stdin=")):
             name, _, value = word.partition("=")
             if not value:
@@ -100,7 +116,7 @@ def parse_args(argv: Sequence[str]) -> Options:
             if not module:
                 raise UsageError("option -m needs a module name")
             return Options(Target(module, args, is_module=True), headless, commands, trace, real_time, stdin,
-                           strict)
+                           strict, **travel)
         else:
             raise UsageError(f"unknown option {word} (see corodbg --help)")
     raise UsageError("no script given (see corodbg --help)")
@@ -132,15 +148,21 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except UsageError as error:
         sys.stderr.write(f"corodbg: {error}\n")
         return 2
+    if not options.headless and (options.record or options.replay or options.timeline):
+        sys.stderr.write("corodbg: --record, --replay and --timeline need --headless for now\n")
+        return 2
     if options.headless:
+        if options.record or options.replay or options.timeline or _travels(options):
+            _fix_hash_seed(options)
+            return run_recorded(options)
         return run_headless(options)
     return run_ui(options)
 
 
-def run_headless(options: Options) -> int:
+def run_headless(options: Options, on_debugger: Optional[Callable] = None, append: bool = False) -> int:
     from corodbg.agent.main import run_headless as run
 
-    trace = open(options.trace, "w", encoding="utf-8") if options.trace else None
+    trace = open(options.trace, "a" if append else "w", encoding="utf-8") if options.trace else None
     identity = None
     if trace is not None:
         from corodbg.agent.channel import fd_identity  # only here: the channel's imports cost start-up time
@@ -148,7 +170,7 @@ def run_headless(options: Options) -> int:
         identity = fd_identity(trace.fileno())
     try:
         return run(options.target, options.commands, trace, virtual_time=not options.real_time,
-                   strict=options.strict)
+                   strict=options.strict, on_debugger=on_debugger)
     finally:
         # Only if the fd is still the trace: the program may have closed it and reused the number.
         if trace is not None and fd_identity(trace.fileno()) == identity:
@@ -156,6 +178,76 @@ def run_headless(options: Options) -> int:
                 trace.close()
             except OSError:
                 pass
+
+
+def _travels(options: Options) -> bool:
+    """Whether any -c command goes back (or to a step): then checkpoints are kept."""
+    from corodbg.agent.protocol import CommandError, parse_command
+
+    for text in options.commands:
+        try:
+            if parse_command(text)["cmd"] in ("goto", "reverse-step", "reverse-continue"):
+                return True
+        except CommandError:
+            continue
+    return False
+
+
+def _fix_hash_seed(options: Options) -> None:
+    """--record, --replay, going back: PYTHONHASHSEED fixed (it orders sets and dicts keyed by objects).
+
+    The seed is read when the interpreter starts: this command line is re-executed with it,
+    before anything heavy is imported. Replay takes the recorded seed; record keeps the
+    seed that is set, or sets a new one.
+    """
+    if not (options.replay or options.record or _travels(options)):
+        return
+    seed = os.environ.get("PYTHONHASHSEED", "")
+    if options.replay:
+        import json
+
+        try:
+            with open(options.replay, encoding="utf-8") as file:
+                seed = str(json.load(file).get("hash_seed") or seed)
+        except (OSError, ValueError, AttributeError):
+            pass  # (checked, and refused in one line, after the re-execution)
+    if not seed.isdigit():
+        seed = str(int.from_bytes(os.urandom(4), "big"))
+    argv = [sys.executable, *getattr(sys, "orig_argv", [sys.executable, *sys.argv])[1:]]
+    if os.environ.get("PYTHONHASHSEED") != seed:
+        os.environ["PYTHONHASHSEED"] = seed
+        sys.stdout.flush()
+        os.execv(sys.executable, argv)
+    sys.corodbg_argv = argv  # type: ignore[attr-defined]  # a re-run from the start (time travel)
+
+
+def run_recorded(options: Options) -> int:
+    """--record, --replay, --timeline, going back: seeds fixed, the schedule checked before anything runs."""
+    from corodbg.agent.main import recording_hooks
+    from corodbg.agent.schedule import ScheduleError, load
+
+    replay = None
+    if options.replay:
+        try:
+            replay = load(options.replay, options.target.path_or_module, options.target.is_module)
+        except ScheduleError as error:
+            sys.stderr.write(f"corodbg: {error}\n")
+            return 2
+    travel = _travels(options)
+    resume = None
+    path = os.environ.pop("CORODBG_RESUME", None)
+    if path:
+        import json
+
+        try:
+            with open(path) as file:
+                resume = json.load(file)
+            os.unlink(path)
+        except (OSError, ValueError):
+            resume = None
+    hook = recording_hooks(options.target, record=options.record, replay=replay, timeline=options.timeline,
+                           travel=travel, resume=resume)
+    return run_headless(options, on_debugger=hook, append=resume is not None)
 
 
 def run_ui(options: Options) -> int:

@@ -1,6 +1,6 @@
 """The child process that runs the program for the UI.
 
-    python .../corodbg/agent/__main__.py --commands FD --events FD [--real-time] [--strict]
+    python .../corodbg/agent/__main__.py --commands FD --events FD [--real-time] [--strict] [--record FILE]
            -- (SCRIPT | -m MODULE) [ARGS...]
 
 Started by ``corodbg.session``, never by hand, **by file path** and with the
@@ -49,6 +49,7 @@ def main(argv: List[str]) -> int:
     commands_fd = events_fd = -1
     virtual_time = True
     strict = False
+    record = None
     while args and args[0].startswith("--"):
         option = args.pop(0)
         if option == "--commands" and args:
@@ -59,6 +60,8 @@ def main(argv: List[str]) -> int:
             virtual_time = False
         elif option == "--strict":
             strict = True
+        elif option == "--record" and args:
+            record = args.pop(0)  # the run's schedule (docs/trace-format.md); the session fixes PYTHONHASHSEED
         elif option == "--":
             break
     is_module = bool(args) and args[0] == "-m"
@@ -98,8 +101,17 @@ def main(argv: List[str]) -> int:
     channel.start_reader()
     channel.send({"event": "hello", "python": sys.version.split()[0], "target": " ".join(args)})
     target = Target(args[0], args[1:], is_module=is_module)
+    on_debugger = debugger_box.append
+    if record is not None:
+        from corodbg.agent.main import recording_hooks
+
+        hooks = recording_hooks(target, record=record)
+
+        def on_debugger(debugger: Debugger) -> None:
+            debugger_box.append(debugger)
+            hooks(debugger)
     try:
-        outcome = debug_program(target, frontend, virtual_time=virtual_time, on_debugger=debugger_box.append,
+        outcome = debug_program(target, frontend, virtual_time=virtual_time, on_debugger=on_debugger,
                                 strict=strict,
                                 notice=lambda text: channel.send_output("agent",
                                                                         text.removeprefix("corodbg: ") + "\n"))

@@ -41,6 +41,8 @@ from corodbg.agent.usercode import OWN_FILES, display_path, is_user_file
 
 #: Modes: what the program is doing until the next pause.
 START, SEND, STEP, NEXT, FINISH, CONTINUE = "start", "send", "step", "next", "finish", "continue"
+#: ``goto N`` forwards: as continue, breakpoints ignored, until step N.
+GOTO = "goto"
 #: ``p await EXPR``: everything runs but the task paused in (held), until the awaited is done.
 AWAIT = "await"
 TRACED_MODES = (STEP, NEXT, FINISH)
@@ -109,6 +111,25 @@ class Debugger:
         self.ready_cache = ReadyItemCache()
         self.detached = False  # in a forked child (see forget_in_child)
         self.foreign_loops: set = set()  # loop classes already reported by on_foreign_loop
+        # -- recording, replay and time travel (docs/time-travel.md) --
+        #: Every non-head pick, over all loops: {"step", "index", "item"} (step: the steps run before it).
+        self.picks: List[Dict[str, Any]] = []
+        #: (steps of the loops before, the loop's record) for every loop adopted.
+        self.records: List[Tuple[int, Any]] = []
+        self.replay: Optional[Any] = None          # a schedule.Replay (--replay)
+        self.goto_step: Optional[int] = None       # goto N: pause before the handle after step N
+        #: Called with the exit status when the program ends (writes the --record file).
+        self.on_end: Optional[Any] = None
+        #: --timeline: one entry per step (step, task id, task name, clock), plus instants.
+        self.timeline: Optional[List[Tuple[Any, ...]]] = None
+        #: Pauses presented so far (the index of the current pause is ``pause_index - 1``).
+        self.pause_index = 0
+        #: (pause index, step, reason) of every pause presented.
+        self.pause_log: List[Tuple[int, int, str]] = []
+        #: (pause index, command) of every command applied at a pause, in order.
+        self.history: List[Tuple[int, Dict[str, Any]]] = []
+        #: A time_travel.TimeTravel when going back is possible.
+        self.time_travel: Optional[Any] = None
 
     # -- wiring ----------------------------------------------------------------
 
@@ -161,7 +182,11 @@ class Debugger:
         self.loop_ref = weakref.ref(loop)
         self.last_loop = loop  # kept after the program drops it: the end pause still shows it
         loop.observer = self
-        loop.observe_steps = self.mode != CONTINUE
+        loop.observe_steps = self.mode != CONTINUE or self.timeline is not None
+        self.records.append((self.steps_before, loop.record))
+        if self.replay is not None:
+            loop.on_clock_jump = self._check_clock_jump
+        self._update_watch(loop)
         # How tasks end matters only to pauses: plain --headless shows none.
         loop.watch_task_ends = self.frontend.wants_pauses
 
@@ -173,6 +198,8 @@ class Debugger:
                 stream.flush()
             except Exception:
                 pass
+        if self.on_end is not None:
+            self.on_end(0)
         self.frontend.on_exit(0)
         os._exit(0)
 
@@ -208,7 +235,7 @@ class Debugger:
             self.linehooks.apply(*self.breakpoints.lines_by_file())
         if mode in TRACED_MODES:
             self.tracer.start(frame or sys._getframe(), all_user_code=True)
-        elif self.breakpoints:
+        elif self.breakpoints and mode != GOTO:
             self.tracer.stop()
             if self.monitor is not None:
                 self.monitor.start()
@@ -220,7 +247,45 @@ class Debugger:
 
     # -- StepObserver ------------------------------------------------------------
 
+    def _update_watch(self, loop: Optional[StepLoop]) -> None:
+        """Where the loop must ask before_step even under continue: the next replayed pick, goto's step."""
+        if loop is None:
+            return
+        wanted = [self.goto_step]
+        if self.replay is not None:
+            wanted.append(self.replay.pick_step())
+        if self.time_travel is not None:
+            wanted.append(self.time_travel.next_step)
+        local = [step - self.steps_before for step in wanted if step is not None]
+        loop.watch_step = min(local) if local else None
+
+    def _check_clock_jump(self, loop: StepLoop) -> None:
+        if self.replay is None or not self.replay.active:
+            return
+        step, when = loop.record.clock[-1]
+        problem = self.replay.check_jump(self.steps_before + step, when)
+        if problem is not None:
+            self._diverged(loop, problem)
+
+    def _diverged(self, loop: Optional[StepLoop], why: str) -> None:
+        """The replay cannot go on as recorded: stop replaying, and say where and why (a pause)."""
+        if self.replay is not None:
+            self.replay.stop()
+        self._update_watch(loop)
+        self._pause("divergence", loop, message=f"replay diverged: {why}", force=True)
+
     def before_step(self, loop: StepLoop) -> int:
+        travel = self.time_travel
+        if travel is not None and travel.next_step is not None and \
+                self.steps_before + loop.steps >= travel.next_step:
+            travel.between_steps(self, loop)  # a checkpoint every so many steps
+            self._update_watch(loop)
+        if self.goto_step is not None and self.steps_before + loop.steps >= self.goto_step:
+            self.goto_step = None
+            self._update_watch(loop)
+            if self.mode == GOTO:
+                self.mode = CONTINUE
+            self._pause("goto", loop, message=f"at step {self.current_step()}")
         if loop.steps == 0 and self.mode in (START, SEND):
             self._pause(START, loop)
         elif self.pause_requested and not _wakes_the_loop(loop, loop._ready[0]):
@@ -232,10 +297,49 @@ class Debugger:
         index, self.pick = self.pick, 0
         if index >= len(loop._ready):
             index = 0
+        replay = self.replay
+        if replay is not None and replay.active:
+            index = self._replayed_pick(loop, replay, index)
+        if index:
+            from corodbg.agent.schedule import handle_identity
+
+            self.picks.append({"step": self.steps_before + loop.steps, "index": index,
+                               "item": handle_identity(loop._ready[index])})
         if self.mode == AWAIT:
             self._park_held(loop)
         self._begin_log_entry(loop, index)
         return index
+
+    def _replayed_pick(self, loop: StepLoop, replay: Any, index: int) -> int:
+        """--replay: the ready item the recording ran at this step (its index), if a pick is due."""
+        from corodbg.agent.schedule import choose
+
+        step = self.steps_before + loop.steps
+        due = replay.pick_step()
+        if due is None or due > step:
+            return index
+        if due < step:
+            self._diverged(loop, f"step {step}: the recorded pick at step {due} was not reached")
+            return index
+        if index:
+            replay.stop()
+            self._update_watch(loop)
+            self._note(f"replay: left the recorded schedule at step {step} (send {index + 1})")
+            return index
+        chosen, why = choose(replay, loop._ready, step)
+        self._update_watch(loop)
+        if chosen is None:
+            self._diverged(loop, why)
+            return 0
+        return chosen
+
+    def _note(self, text: str) -> None:
+        notice = getattr(self.frontend, "notice", None)
+        if notice is not None:
+            notice(text)
+        elif sys.__stderr__ is not None:
+            sys.__stderr__.write(f"corodbg: {text}\n")
+            sys.__stderr__.flush()
 
     def _park_held(self, loop: StepLoop) -> None:
         """While ``await`` runs, the held task (the one it was typed in) does not run: its ready
@@ -270,7 +374,11 @@ class Debugger:
             self._finish_log_entry(entry, task)
         self.pending_log = self.pending_handle = None
         lines, self.lines_in_handle = self.lines_in_handle, 0
-        if self.mode == CONTINUE and not self.pause_requested:
+        timeline = self.timeline
+        if timeline is not None:
+            timeline.append((self.steps_before + loop.steps, self._task_id(task) if task is not None else 0,
+                             task.get_name() if task is not None else _callback_name(handle), loop.time()))
+        elif self.mode in (CONTINUE, GOTO) and not self.pause_requested:
             loop.observe_steps = False  # (AWAIT keeps observing: it picks past the held task)
         if task is None:
             return
@@ -296,6 +404,8 @@ class Debugger:
                                                    running_frame=None)
         if len(self.ended) > ENDED_LIMIT:
             self.ended.popitem(last=False)
+        if self.timeline is not None and task.cancelled():
+            self.timeline.append(("cancelled", task_id, task.get_name(), loop.time(), self.current_step()))
         error = None if task.cancelled() else getattr(task, "_exception", None)
         if error is not None:
             self._pause_on_task_exception(loop, task, error)
@@ -371,7 +481,7 @@ class Debugger:
     def _on_line(self, frame: types.FrameType) -> None:
         self.lines_in_handle += 1
         loop = self.loop
-        if self.breakpoints:
+        if self.breakpoints and self.mode != GOTO:
             hit = self._breakpoint_hit(frame)
             if hit is not None:
                 self._pause("breakpoint", loop, frame=frame, task=self._current_task(), message=hit)
@@ -394,7 +504,8 @@ class Debugger:
         frame = sys._getframe(1)
         if self.pausing or self.tracer.reported(frame):
             return  # the tracer has already seen this line event
-        hit = self._breakpoint_hit(frame) if self.breakpoints.wants_line(frame.f_code, frame.f_lineno) else None
+        hit = self._breakpoint_hit(frame) if self.mode != GOTO and \
+            self.breakpoints.wants_line(frame.f_code, frame.f_lineno) else None
         if hit is not None:
             self._pause("breakpoint", self.loop, frame=frame, task=self._current_task(), message=hit)
 
@@ -464,6 +575,20 @@ class Debugger:
         self.mode = CONTINUE
         if self.detached:
             return  # a forked child: its end is not the program's
+        if self.replay is not None and self.replay.active:
+            total = self.steps_before + (self.last_loop.steps if self.last_loop is not None else 0)
+            if self.replay.pick_step() is not None:
+                self._diverged(self.last_loop, f"step {total}: the program ended; the recording still had "
+                                               f"a pick at step {self.replay.pick_step()}")
+            elif total != self.replay.steps and self.replay.data.get("outside"):
+                # Threads, I/O and signals are not replayed exactly: how often they woke the loop varies.
+                self._note(f"replay: the run took {total} steps, the recording {self.replay.steps}; "
+                           "events from outside the loop (threads, I/O, signals) are not replayed exactly")
+            elif total != self.replay.steps:
+                self._diverged(self.last_loop, f"step {total}: the program ended; the recording ended at "
+                                               f"step {self.replay.steps}")
+        if self.on_end is not None:
+            self.on_end(code)
         gate = _EndGate.close() if self.frontend.wants_pauses else None
         try:
             self._pause("end", self.last_loop, message=f"the program exited with code {code}", exit_code=code)
@@ -486,6 +611,14 @@ class Debugger:
         if not (self.frontend.wants_pauses or force):
             return
         self._unpark(loop)  # every pause shows the queue as it is, the held task's handles too
+        index = self.pause_index
+        self.pause_index += 1
+        self.pause_log.append((index, self.current_step(), reason))
+        if self.timeline is not None and reason in ("breakpoint", "exception"):
+            self.timeline.append((reason, 0, message, loop.time() if loop is not None else 0.0, self.current_step()))
+        if reason != "goto" and not (self.time_travel is not None and self.time_travel.replaying is not None):
+            self.goto_step = None  # a pause on the way ends goto
+            self._update_watch(loop)
         self.pausing = True
         self.tracer.muted = True
         if self.monitor is not None:
@@ -501,11 +634,17 @@ class Debugger:
             return built
 
         try:
-            event = describe()
             context = PauseContext(reason, loop, frame, eval_frame or frame or self._frame_of_task(task),
                                    resume_frame or frame, task)
+            travel = self.time_travel
+            if travel is not None:
+                travel.at_pause(self, loop, index)  # a checkpoint (may return in a new run, going back)
+                if travel.replaying is not None and travel.swallow(self, index, reason, context):
+                    return  # a pause passed over while going back: its recorded commands were applied
+            event = describe()
             while True:
                 command = self.frontend.next_command(event)
+                self.history.append((index, command))
                 try:
                     reply = self._apply(command, context)
                 except CommandFailed as error:
@@ -571,7 +710,45 @@ class Debugger:
         if name == "continue":
             self._set_mode(CONTINUE, frame)
             return None
+        if name in ("goto", "reverse-step", "reverse-continue"):
+            return self._travel(command, context)
         raise CommandFailed(f"unknown command {name!r}")
+
+    def _travel(self, command: Dict[str, Any], context: PauseContext) -> Optional[str]:
+        """goto N, reverse-step, reverse-continue: forwards by running on, backwards by a checkpoint."""
+        name = command["cmd"]
+        current = self.pause_index - 1
+        now = self.current_step()
+        mid_handle = context.frame is not None
+        if name == "goto":
+            target = int(command["step"])
+            if target > now or (target == now and mid_handle):
+                # (while going back, a goto armed by the travel may be pending: the earlier one first)
+                self.goto_step = target if self.goto_step is None else min(target, self.goto_step)
+                self._set_mode(GOTO, context.resume_frame)
+                self._update_watch(context.loop)
+                return None
+            if target == now:
+                raise CommandFailed(f"goto {target}: already at step {target}")
+            self._go_back({"step": target})
+        elif name == "reverse-step":
+            if current == 0:
+                raise CommandFailed("reverse-step: at the first pause, nothing before it")
+            self._go_back({"pause": current - 1})
+        else:
+            if current == 0:
+                raise CommandFailed("reverse-continue: at the first pause, nothing before it")
+            hits = [i for i, _, reason in self.pause_log if reason == "breakpoint" and i < current]
+            self._go_back({"pause": hits[-1] if hits else 0})
+        return None
+
+    def _go_back(self, target: Dict[str, Any]) -> None:
+        if self.time_travel is None:
+            raise CommandFailed("going back needs checkpoints: give goto, rs or rc among the -c commands "
+                                "(or --checkpoints)")
+        if "pause" in target:
+            target["expect"] = list(self.pause_log[target["pause"]][1:])
+        self.time_travel.go_back(self, target)  # does not return: this run ends, an earlier copy goes on
 
     def _start_await(self, command: Dict[str, Any], code: types.CodeType, target: types.FrameType,
                      context: PauseContext) -> None:
@@ -922,8 +1099,14 @@ def _forget_fork_filter() -> None:
             pass
 
 
+#: Set around corodbg's own forks (time-travel checkpoints): the debugger stays attached in the child.
+_own_fork: List[bool] = []
+
+
 def _after_fork_in_child() -> None:
     _forget_fork_filter()
+    if _own_fork:
+        return
     if _attached:
         _attached[0].forget_in_child()
 
@@ -963,6 +1146,11 @@ def _silence_channel_frontend(frontend: Any) -> None:
             frontend.wants_pauses = False
         except AttributeError:
             pass
+
+
+def _callback_name(handle: asyncio.Handle) -> str:
+    callback = handle._callback  # type: ignore[attr-defined]
+    return getattr(callback, "__qualname__", None) or type(callback).__name__
 
 
 def _wakes_the_loop(loop: StepLoop, handle: asyncio.Handle) -> bool:

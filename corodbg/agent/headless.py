@@ -31,6 +31,16 @@ class ScriptedFrontend:
         if pause is not self._written:
             self._write(pause)
             self._written = pause
+        if pause["reason"] == "divergence":  # --replay could not go on as recorded: say where, exit 3
+            self._say(pause["message"])
+            self.on_exit(3)
+            try:
+                sys.stdout.flush()
+            except Exception:
+                pass
+            import os
+
+            os._exit(3)
         # At a deadlock, only answering commands make sense: a resuming one would wait for ever
         # (a statement, ``!lock.release()``, may unblock a task: then the loop looks again).
         deadlocked = pause["reason"] == "deadlock" and self._unblocking is not pause

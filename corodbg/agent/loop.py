@@ -82,11 +82,14 @@ class ScheduleRecord:
 
     ``picks`` maps a step number to the 0-based index of the ready handle that
     ran at that step, only where it was not the head. ``clock`` lists the
-    virtual clock's jumps as (step, new time).
+    virtual clock's jumps as (step, new time). ``outside`` lists what came from
+    outside the loop: (step, real seconds waited, selector events returned),
+    once per real wait and once per poll that returned events.
     """
 
     picks: Dict[int, int] = field(default_factory=dict)
     clock: List[Tuple[int, float]] = field(default_factory=list)
+    outside: List[Tuple[int, float, int]] = field(default_factory=list)
 
     def as_dict(self) -> Dict[str, Any]:
         return {"picks": {str(k): v for k, v in self.picks.items()}, "clock": [list(c) for c in self.clock]}
@@ -242,6 +245,11 @@ class StepLoop(asyncio.SelectorEventLoop):
         self.observer: Optional[StepObserver] = None
         self.observe_steps = False
         self.watch_task_ends = False
+        #: A step count at which the observer must be asked before the next handle, even under
+        #: continue (a replayed pick, ``goto N``): the unobserved batch stops there.
+        self.watch_step: Optional[int] = None
+        #: Told of each jump of the virtual clock (a replay checks it against the recording).
+        self.on_clock_jump: Optional[Callable[[StepLoop], None]] = None
         #: id() of every task that ran a step since the debugger last emptied it (its
         #: pause snapshot redescribes only those; the others cannot have changed).
         self.ran_tasks: Set[int] = set()
@@ -328,11 +336,17 @@ class StepLoop(asyncio.SelectorEventLoop):
         ready = self._ready
         count = len(ready)
         if not self.observe_steps and not self._debug:
-            count = self._run_unobserved(count)
+            if self.watch_step is None:
+                count = self._run_unobserved(count)
+            else:
+                count = self._run_until_watched(count)
         handle: Optional[asyncio.Handle]
         for _ in range(count):
             if not ready:
                 break
+            watch = self.watch_step
+            if watch is not None and self._steps >= watch:
+                self.observe_steps = True
             if self.observe_steps and self.observer is not None:
                 while ready and ready[0]._cancelled:
                     ready.popleft()
@@ -381,6 +395,22 @@ class StepLoop(asyncio.SelectorEventLoop):
     @steps.setter
     def steps(self, value: int) -> None:
         self._steps = value
+
+    def _run_until_watched(self, count: int) -> int:
+        """The unobserved batch, stopping (observed) before the handle that would pass ``watch_step``."""
+        while count and not self.observe_steps:
+            watch = self.watch_step
+            if watch is None:
+                return self._run_unobserved(count)
+            if self._steps >= watch:
+                self.observe_steps = True
+                break
+            chunk = min(count, watch - self._steps)
+            left = self._run_unobserved(chunk)
+            count -= chunk - left
+            if left:
+                break
+        return count
 
     def _run_unobserved(self, count: int) -> int:
         """The ready batch while nobody observes (continue): only the step count, task ends, the pause flag.
@@ -522,21 +552,37 @@ class StepLoop(asyncio.SelectorEventLoop):
         """
         select = self._selector.select
         if not self.virtual_time or timeout == 0:
-            return select(timeout)
+            if timeout == 0:
+                events = select(0)
+                if events:
+                    self.record.outside.append((self.steps, 0.0, len(events)))
+                return events
+            started = time.monotonic()
+            events = select(timeout)
+            self.record.outside.append((self.steps, time.monotonic() - started, len(events)))
+            return events
         if self.real_work_pending():
             started = time.monotonic()
             events = select(_REAL_WAIT_SLICE if timeout is None else min(timeout, _REAL_WAIT_SLICE))
-            self._virtual_now += time.monotonic() - started
+            waited = time.monotonic() - started
+            self._virtual_now += waited
+            self.record.outside.append((self.steps, waited, len(events)))
             return events
         events = select(0)
         if events:
+            self.record.outside.append((self.steps, 0.0, len(events)))
             return events
         if timeout is not None:
             self._virtual_now = self._scheduled[0]._when
             self.record.clock.append((self.steps, self._virtual_now))
+            if self.on_clock_jump is not None:
+                self.on_clock_jump(self)
             return events
         if self.waits_for_interrupt():
-            return select(None)  # as python: until the user's Ctrl-C (or a pause request)
+            started = time.monotonic()
+            events = select(None)  # as python: until the user's Ctrl-C (or a pause request)
+            self.record.outside.append((self.steps, time.monotonic() - started, len(events)))
+            return events
         # Nothing ready, nothing scheduled, nothing pending: a deadlock, unless
         # something corodbg cannot see wakes us. Tell the debugger, then block
         # as plain asyncio would.

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from typing import IO, Callable, List, Optional
+from typing import IO, Any, Callable, Dict, List, Optional, Tuple
 
 from corodbg.agent.debugger import Debugger, Frontend
 from corodbg.agent.install import install_step_loop
@@ -62,14 +62,97 @@ def _say(text: str) -> None:
             pass
 
 
+def recording_hooks(target: Target, *, record: Optional[str] = None, replay: Optional[Dict[str, Any]] = None,
+                    timeline: Optional[str] = None, travel: bool = False,
+                    resume: Optional[Dict[str, Any]] = None) -> Callable[[Debugger], None]:
+    """What --record, --replay, --timeline and time travel add to a debugger (before the program runs).
+
+    ``random`` is seeded (from the schedule when replaying, else a new seed that the
+    record keeps); PYTHONHASHSEED was fixed by the command line (it re-executes itself).
+    """
+    random_seed: Optional[int] = None
+    if replay is not None and replay.get("random_seed") is not None:
+        random_seed = int(replay["random_seed"])
+    elif resume is not None and resume.get("random_seed") is not None:
+        random_seed = int(resume["random_seed"])
+    elif record is not None or travel:
+        random_seed = int.from_bytes(os.urandom(4), "big")
+    if random_seed is not None:
+        import random
+
+        random.seed(random_seed)
+
+    def hook(debugger: Debugger) -> None:
+        if replay is not None:
+            from corodbg.agent.schedule import Replay
+
+            debugger.replay = Replay(replay)
+        if timeline is not None:
+            debugger.timeline = []
+        if travel:
+            from corodbg.agent.timetravel import TimeTravel, count_output
+
+            debugger.time_travel = TimeTravel(count_output(), random_seed=random_seed)
+            if resume is not None:
+                debugger.time_travel.resume_from_exec(debugger, resume)
+        if record is None and timeline is None:
+            return
+
+        def on_end(code: int) -> None:
+            if debugger.on_end is None:
+                return
+            debugger.on_end = None  # once
+            if record is not None:
+                write_record(debugger, target, record, code, random_seed)
+            if timeline is not None:
+                from corodbg.agent.timeline import write_timeline
+
+                write_timeline(debugger, timeline)
+
+        debugger.on_end = on_end
+        if record is not None:
+            original_exit = os._exit
+
+            def _exit(status: int) -> None:  # os._exit skips finish(): the schedule is written here
+                try:
+                    if debugger.on_end is not None and not debugger.detached:
+                        debugger.on_end(status)
+                finally:
+                    original_exit(status)
+
+            os._exit = _exit  # type: ignore[assignment]
+
+    return hook
+
+
+def write_record(debugger: Debugger, target: Target, path: str, code: int, random_seed: Optional[int]) -> None:
+    from corodbg.agent import schedule
+
+    clock: List[Tuple[int, float]] = []
+    outside: List[Tuple[int, float, int]] = []
+    for offset, record in debugger.records:
+        clock += [(offset + step, when) for step, when in record.clock]
+        outside += [(offset + step, waited, events) for step, waited, events in record.outside]
+    last = debugger.last_loop
+    steps = debugger.steps_before + (last.steps if last is not None else 0)
+    data = schedule.build(program=target.path_or_module, is_module=target.is_module, argv=target.args,
+                          steps=steps, picks=debugger.picks, clock=clock, outside=outside, exit_code=code,
+                          random_seed=random_seed)
+    try:
+        schedule.write(path, data)
+    except OSError as error:
+        _say(f"corodbg: cannot write the schedule {path}: {error.strerror}")
+
+
 def run_headless(target: Target, commands: List[str], trace: Optional[IO[str]], *,
-                 virtual_time: bool = True, strict: bool = False) -> int:
+                 virtual_time: bool = True, strict: bool = False,
+                 on_debugger: Optional[Callable[[Debugger], None]] = None) -> int:
     """``corodbg --headless``: the program's stdio and exit status, as with ``python``."""
     from corodbg.agent.headless import ScriptedFrontend
 
     frontend = ScriptedFrontend(commands, trace)
     outcome = debug_program(target, frontend, pause_at_start=bool(commands or trace),
-                            virtual_time=virtual_time, strict=strict)
+                            virtual_time=virtual_time, strict=strict, on_debugger=on_debugger)
     if outcome.interrupted:
         try:
             sys.stdout.flush()

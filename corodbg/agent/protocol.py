@@ -107,6 +107,7 @@ COMMAND_ALIASES = {
     "s": "step", "n": "next", "c": "continue", "cont": "continue",
     "f": "finish", "q": "quit", "exit": "quit", "": "send",
     "b": "break", "tb": "tbreak", "cl": "clear", "print": "p",
+    "rs": "reverse-step", "rc": "reverse-continue",
 }
 
 
@@ -143,7 +144,12 @@ def parse_command(text: str) -> Dict[str, Any]:
         if len(rest) == 1 and rest[0].isdigit() and int(rest[0]) >= 1:
             return {"cmd": "send", "index": int(rest[0])}
         raise CommandError("usage: send [N]  (N is a position in the ready queue, 1 is the head)")
-    if name in ("step", "next", "finish", "continue", "quit", "pause", "breakpoints"):
+    if name == "goto":
+        if len(rest) == 1 and rest[0].isdigit():
+            return {"cmd": "goto", "step": int(rest[0])}
+        raise CommandError("usage: goto N  (N is a step number)")
+    if name in ("step", "next", "finish", "continue", "quit", "pause", "breakpoints",
+                "reverse-step", "reverse-continue"):
         if rest:
             raise CommandError(f"{name} takes no argument")
         return {"cmd": name}
