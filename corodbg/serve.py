@@ -14,7 +14,7 @@ import asyncio
 import shlex
 import socket
 import sys
-from typing import TYPE_CHECKING, Any, List
+from typing import TYPE_CHECKING, Any, List, Set
 
 if TYPE_CHECKING:
     from corodbg.cli import Options
@@ -62,6 +62,24 @@ def serve(options: Options) -> int:
 
             logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
             logging.getLogger("textual-serve").setLevel(logging.WARNING)
+
+        sessions: Set[asyncio.Task[Any]] = set()
+
+        async def handle_websocket(self, request: Any) -> Any:  # a browser tab's run
+            task = asyncio.current_task()
+            assert task is not None
+            self.sessions.add(task)
+            try:
+                return await super().handle_websocket(request)
+            finally:
+                self.sessions.discard(task)
+
+        async def on_shutdown(self, app: Any) -> None:
+            # Ctrl-C: end every tab's run now (textual-serve then tells its UI to quit and waits for it;
+            # the UI kills its program). Left alone, aiohttp would wait for the tabs to close themselves.
+            for task in self.sessions:
+                task.cancel()
+            await asyncio.gather(*self.sessions, return_exceptions=True)
 
         async def on_startup(self, app: Any) -> None:  # instead of textual-serve's banner
             print(f"corodbg: debugging {options.target.display} at {self.public_url}  (open it in a browser;"
