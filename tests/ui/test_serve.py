@@ -110,6 +110,7 @@ def test_the_served_command_is_the_ui_with_the_same_options() -> None:
 # --- in a real browser ----------------------------------------------------------------------------
 
 
+@pytest.fixture
 def chromium() -> str:
     path = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
     if path:
@@ -340,10 +341,10 @@ def runs_of_chain(server: subprocess.Popen, seen: Set[int]) -> Set[int]:
     return {pid for pid in now if str(CHAIN) in " ".join(cmdline(pid))}
 
 
-def test_the_ui_in_headless_chromium(served: Any) -> None:
+def test_the_ui_in_headless_chromium(chromium: str, served: Any) -> None:
     port, server, seen = served
     with tempfile.TemporaryDirectory(prefix="corodbg-chromium-") as profile:
-        tools = DevTools(chromium(), profile)
+        tools = DevTools(chromium, profile)
         try:
             target, page = open_tab(tools, port)
             before = wait_for_screen(tools, page, "paused (start) · step 0")  # the program, paused at its start
