@@ -50,6 +50,13 @@ def port_problem(port: int) -> str:
 def serve(options: Options) -> int:
     """Serve the UI until Ctrl-C (or SIGTERM); 2 without the extra, 1 if the port can't be had."""
     try:
+        return _serve(options)
+    except KeyboardInterrupt:  # Ctrl-C before the server took SIGINT over (while importing): nothing served
+        return 130
+
+
+def _serve(options: Options) -> int:
+    try:
         from textual_serve.server import Server
     except ImportError:
         sys.stderr.write(f"corodbg: --serve needs the {EXTRA} extra: pip install '{EXTRA}'\n")
