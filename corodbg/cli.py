@@ -42,9 +42,18 @@ options:
                    and get_event_loop() creating a loop (removed in 3.14)
                    behave as in this python (docs/engine.md)
   --stdin FILE     the program's stdin in the UI (default: the null device)
+  --serve          open the UI in a web browser instead of this terminal: print
+                   a URL on 127.0.0.1 (this machine only; the page runs the
+                   program, so anyone who can open it can run code as you);
+                   each browser tab is its own session; Ctrl-C stops serving.
+                   Needs the extra: pip install 'corodbg[serve]'
+  --port N         the port for --serve (default 8000)
   --version        print the version and exit
   -h, --help       show this help and exit
 """
+
+
+DEFAULT_PORT = 8000
 
 
 class UsageError(Exception):
@@ -63,20 +72,35 @@ class Options:
     record: Optional[str] = None
     replay: Optional[str] = None
     timeline: Optional[str] = None
+    serve: bool = False
+    port: int = DEFAULT_PORT
+    # The options as given, less --serve and --port: the UI command that --serve runs per browser session.
+    ui_options: List[str] = field(default_factory=list)
 
 
 def parse_args(argv: Sequence[str]) -> Options:
     """Parse corodbg's options up to the program to debug; the rest is the program's."""
     args = list(argv)
-    headless = real_time = strict = options_ended = False
+    headless = real_time = strict = serve = options_ended = False
+    port: Optional[int] = None
     commands: List[str] = []
+    ui_options: List[str] = []
     trace = stdin = None
     travel: dict = {}  # --record, --replay, --timeline
+
+    def options(target: Target) -> Options:
+        if port is not None and not serve:
+            raise UsageError("option --port is for --serve")
+        if serve and headless:
+            raise UsageError("--serve opens the UI in a browser; it does not go with --headless")
+        return Options(target, headless, commands, trace, real_time, stdin, strict, serve=serve,
+                       port=DEFAULT_PORT if port is None else port, ui_options=ui_options, **travel)
+
     while args:
         word = args.pop(0)
         if options_ended or word == "-" or not word.startswith("-"):
             check_script(word)
-            return Options(Target(word, args), headless, commands, trace, real_time, stdin, strict, **travel)
+            return options(Target(word, args))
         if word in ("-h", "--help"):
             sys.stdout.write(USAGE)
             raise SystemExit(0)
@@ -84,8 +108,9 @@ def parse_args(argv: Sequence[str]) -> Options:
             print(f"corodbg {__version__}")
             raise SystemExit(0)
         if word == "--":
-            options_ended = True
-        elif word == "--headless":
+            options_ended = True  # the serve command puts its own before the script
+            continue
+        if word == "--headless":
             headless = True
         elif word == "--real-time":
             real_time = True
@@ -99,7 +124,12 @@ def parse_args(argv: Sequence[str]) -> Options:
                     raise UsageError(f"option {name} needs a value")
                 value = args.pop(0)
             travel[name[2:]] = value
-        elif word in ("-c", "--trace", "--stdin") or word.startswith(("--trace=", "--stdin=")):
+            ui_options += [name, value]
+            continue
+        elif word == "--serve":
+            serve = True
+            continue
+        elif word in ("-c", "--trace", "--stdin", "--port") or word.startswith(("--trace=", "--stdin=", "--port=")):
             name, _, value = word.partition("=")
             if not value:
                 if not args:
@@ -109,17 +139,32 @@ def parse_args(argv: Sequence[str]) -> Options:
                 commands.append(value)
             elif name == "--trace":
                 trace = value
+            elif name == "--port":
+                port = parse_port(value)
+                continue
             else:
                 stdin = value
+            ui_options += [name, value]
+            continue
         elif word.startswith("-m"):
             module = word[2:] or (args.pop(0) if args else "")
             if not module:
                 raise UsageError("option -m needs a module name")
-            return Options(Target(module, args, is_module=True), headless, commands, trace, real_time, stdin,
-                           strict, **travel)
+            return options(Target(module, args, is_module=True))
         else:
             raise UsageError(f"unknown option {word} (see corodbg --help)")
+        ui_options.append(word)
     raise UsageError("no script given (see corodbg --help)")
+
+
+def parse_port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        port = -1
+    if not 1 <= port <= 65535:
+        raise UsageError(f"option --port needs a port number from 1 to 65535, not {value!r}")
+    return port
 
 
 def check_script(path: str) -> None:
@@ -156,6 +201,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             _fix_hash_seed(options)
             return run_recorded(options)
         return run_headless(options)
+    if options.serve:
+        from corodbg.serve import serve
+
+        return serve(options)
     return run_ui(options)
 
 
