@@ -195,12 +195,9 @@ class Session:
         fd = self._events_fd
         if fd is None:
             return
-        try:
-            data = os.read(fd, CHUNK)
-        except (BlockingIOError, InterruptedError):
+        data = _read_some(fd)
+        if data is None:
             return
-        except OSError:
-            data = b""
         if not data:
             self._drain_output()
             self._close_events()
@@ -275,12 +272,9 @@ class Session:
         chunks = []
         size = 0
         while size < limit:
-            try:
-                data = os.read(fd, CHUNK)
-            except (BlockingIOError, InterruptedError):
+            data = _read_some(fd)
+            if data is None:
                 break
-            except OSError:
-                data = b""
             if not data:
                 self._close_output(fd)
                 break
@@ -337,3 +331,13 @@ class Session:
         self._close_events()
         for fd in list(self._output_fds):
             self._close_output(fd)
+
+
+def _read_some(fd: int) -> Optional[bytes]:
+    """What a non-blocking pipe holds now: bytes, ``b""`` at its end (or when it broke), None if nothing yet."""
+    try:
+        return os.read(fd, CHUNK)
+    except (BlockingIOError, InterruptedError):
+        return None
+    except OSError:
+        return b""
