@@ -205,13 +205,7 @@ class TimeTravel:
             self.next_step = None
             return
         self.last_time = now
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except Exception:
-                pass
-        read_fd, write_fd = os.pipe()
-        pid = _fork()
+        read_fd, write_fd, pid = _flushed_fork()
         if pid:
             os.close(read_fd)
             self.checkpoints.append(Checkpoint(pid, write_fd, step, first_pause))
@@ -308,13 +302,7 @@ class TimeTravel:
                 return False
         except (OSError, AttributeError):
             return False
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except Exception:
-                pass
-        read_fd, write_fd = os.pipe()
-        pid = _fork()
+        read_fd, write_fd, pid = _flushed_fork()
         if pid:
             os.close(write_fd)
             _supervise(pid, read_fd)  # never returns
@@ -514,3 +502,15 @@ def _supervise(live: Optional[int], status_fd: int) -> None:
         signal.signal(sig, signal.SIG_DFL)
         os.kill(os.getpid(), sig)
     _exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)
+
+
+def _flushed_fork() -> tuple[int, int, int]:
+    """Flush the program's streams (nothing buffered is written twice), make a pipe, fork:
+    (read end, write end, the child's pid or 0 in the child)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+    read_fd, write_fd = os.pipe()
+    return read_fd, write_fd, _fork()
