@@ -4,7 +4,8 @@
 
 ``--quick`` runs fewer rounds (a smoke check, not figures to publish). The
 scripts can also run alone: bench/continue.py, breakpoints.py, ui_latency.py,
-ui_continue.py, memory.py. Each prints
+ui_continue.py, memory.py, breakpoints_vs_pdb.py, tmux_screen.py (and, apart:
+time_travel.py, test_asyncio_on_corodbg.py). Each prints
 
     FIGURE: VALUE | REFERENCE: VALUE | ratio R.RRx | goal ... | met / NOT MET
 
@@ -25,6 +26,8 @@ SCRIPTS = [
     ("ui_continue.py", ["--rounds", "2"]),
     ("ui_latency.py", ["--presses", "10", "--sends", "2"]),
     ("memory.py", ["--rounds", "1"]),
+    ("breakpoints_vs_pdb.py", ["--rounds", "2"]),
+    ("tmux_screen.py", ["--presses", "5", "--lines", "100000"]),
 ]
 
 
