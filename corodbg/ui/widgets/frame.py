@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from typing import Any, Dict, List, Optional, Tuple, Union
 
+from rich.style import Style
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import Tree
@@ -109,6 +110,17 @@ class FramePane(LaidOutPane, Tree[Optional[Path]]):
             self.path_nodes[path] = parent.add(label, data=path, expand=False, allow_expand=True)
         else:
             parent.add_leaf(label, data=path)
+
+    def render_label(self, node: TreeNode[Optional[Path]], base_style: Style, style: Style) -> Text:
+        """A label too wide for the pane ends in an ellipsis (a cut value may mislead)."""
+        text = super().render_label(node, base_style, style)
+        depth, parent = 0, node.parent
+        while parent is not None:
+            depth, parent = depth + 1, parent.parent
+        room = self.scrollable_content_region.width - depth * self.guide_depth
+        if room > 1 and text.cell_len > room:
+            text.truncate(room, overflow="ellipsis")
+        return text
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[Optional[Path]]) -> None:
         event.stop()
