@@ -11,6 +11,7 @@ anything in it.
 from __future__ import annotations
 
 import asyncio
+import gc
 import shlex
 import socket
 import sys
@@ -107,7 +108,27 @@ def _serve(options: Options) -> int:
         sys.stderr.write(f"corodbg: cannot serve on {url(options.port)}: {error.strerror or error}\n")
         return 1
     finally:
+        # The tabs' finished subprocess transports are freed while the loop is still open where
+        # possible; one freed after it closed makes some Pythons' (3.12.1)
+        # BaseSubprocessTransport.__del__ print "Event loop is closed": noise of corodbg's own
+        # server process at exit (the tabs' programs are over), not the program's: kept quiet.
+        gc.collect()
+        sys.unraisablehook = _quiet_closed_loop_transports(sys.unraisablehook)
         asyncio.set_event_loop(None)
         loop.close()
+        del server  # what it still holds is freed now, under the quiet hook, not at interpreter exit
+        gc.collect()
     print("corodbg: stopped serving", flush=True)
     return 0
+
+
+def _quiet_closed_loop_transports(hook: Any) -> Any:
+    """``sys.unraisablehook`` less one message: a subprocess transport freed after its loop closed."""
+
+    def unraisable(report: Any) -> None:
+        if isinstance(report.exc_value, RuntimeError) and str(report.exc_value) == "Event loop is closed" \
+                and getattr(report.object, "__qualname__", "") == "BaseSubprocessTransport.__del__":
+            return
+        hook(report)
+
+    return unraisable
