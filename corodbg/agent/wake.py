@@ -38,6 +38,7 @@ class Wake:
     task: Optional[asyncio.Task]    # the user task it runs or wakes
     internal: bool                  # asyncio's machinery, not a step of a user task
     raw: str                        # the callback as asyncio names it (shown on request)
+    runs_task: bool = False         # a step of ``task`` itself (not a callback that wakes it)
 
 
 def describe_handle(handle: asyncio.Handle, index: int) -> ReadyItem:
@@ -45,7 +46,7 @@ def describe_handle(handle: asyncio.Handle, index: int) -> ReadyItem:
     wake = explain(handle)
     task = wake.task
     return {
-        "index": index, "kind": "task" if introspect.task_of_callback(handle._callback) else "callback",  # type: ignore[attr-defined]
+        "index": index, "kind": "task" if wake.runs_task else "callback",
         "action": wake.action, "task": task.get_name() if task is not None else None,
         "coroutine": introspect.coroutine_label(task.get_coro()) if task is not None else None,
         "description": wake.description, "housekeeping": introspect.is_housekeeping(handle),
@@ -70,7 +71,7 @@ def explain(handle: asyncio.Handle) -> Wake:
             return Wake(action, description, woken, True, raw)
     code = getattr(callback, "__code__", None)
     internal = code is None or not is_user_file(code.co_filename)
-    if owner is not None and _is_io_callback(owner, name):
+    if owner is not None and _is_io_callback(name):
         return Wake("callback", f"I/O: {type(owner).__name__}.{name.lstrip('_')}", None, True, raw)
     return Wake("callback", raw, None, internal, raw)
 
@@ -78,6 +79,12 @@ def explain(handle: asyncio.Handle) -> Wake:
 # -- a task's own step ------------------------------------------------------------
 
 def _task_step(handle: asyncio.Handle, task: asyncio.Task, raw: str) -> Wake:
+    wake = _explain_task_step(handle, task, raw)
+    wake.runs_task = True
+    return wake
+
+
+def _explain_task_step(handle: asyncio.Handle, task: asyncio.Task, raw: str) -> Wake:
     label = introspect.task_label(task)
     action = introspect.task_action(handle, task)
     chain = introspect.await_chain(task.get_coro())
@@ -252,7 +259,7 @@ _IO_CALLBACKS = ("_read_ready", "_write_ready", "_accept_connection", "_sock_rec
                  "_pipe_data_received")
 
 
-def _is_io_callback(owner: Any, name: str) -> bool:
+def _is_io_callback(name: str) -> bool:
     return name in _IO_CALLBACKS or name.startswith(("_read_ready", "_write_ready"))
 
 
