@@ -88,6 +88,7 @@ def _serve(options: Options) -> int:
             for task in self.sessions:
                 task.cancel()
             await asyncio.gather(*self.sessions, return_exceptions=True)
+            await _close_subprocess_transports()
 
         async def on_startup(self, app: Any) -> None:  # instead of textual-serve's banner
             print(f"corodbg: debugging {options.target.display} at {self.public_url}  (open it in a browser;"
@@ -108,27 +109,24 @@ def _serve(options: Options) -> int:
         sys.stderr.write(f"corodbg: cannot serve on {url(options.port)}: {error.strerror or error}\n")
         return 1
     finally:
-        # The tabs' finished subprocess transports are freed while the loop is still open where
-        # possible; one freed after it closed makes some Pythons' (3.12.1)
-        # BaseSubprocessTransport.__del__ print "Event loop is closed": noise of corodbg's own
-        # server process at exit (the tabs' programs are over), not the program's: kept quiet.
-        gc.collect()
-        sys.unraisablehook = _quiet_closed_loop_transports(sys.unraisablehook)
         asyncio.set_event_loop(None)
         loop.close()
-        del server  # what it still holds is freed now, under the quiet hook, not at interpreter exit
-        gc.collect()
     print("corodbg: stopped serving", flush=True)
     return 0
 
 
-def _quiet_closed_loop_transports(hook: Any) -> Any:
-    """``sys.unraisablehook`` less one message: a subprocess transport freed after its loop closed."""
+async def _close_subprocess_transports() -> None:
+    """Close the tabs' finished subprocess transports while the loop still runs.
 
-    def unraisable(report: Any) -> None:
-        if isinstance(report.exc_value, RuntimeError) and str(report.exc_value) == "Event loop is closed" \
-                and getattr(report.object, "__qualname__", "") == "BaseSubprocessTransport.__del__":
-            return
-        hook(report)
+    textual-serve never closes them (it waits for the process and drops it). One freed later, after
+    aiohttp has closed the loop, closes its pipes from ``__del__`` through the closed loop and prints
+    "Event loop is closed" at exit: noise from corodbg's own server, on any Python, at random (it
+    depends on when the garbage collector gets there). They are found the only way textual-serve
+    leaves open, among the live objects; this runs once, at shutdown.
+    """
+    from asyncio.base_subprocess import BaseSubprocessTransport
 
-    return unraisable
+    gc.collect()
+    for transport in [obj for obj in gc.get_objects() if isinstance(obj, BaseSubprocessTransport)]:
+        transport.close()
+    await asyncio.sleep(0)  # the pipes' closing callbacks run now, on the open loop
