@@ -503,6 +503,9 @@ class StepLoop(asyncio.SelectorEventLoop):
             base_events.logger.warning("Executing %s took %.3f seconds",  # type: ignore[attr-defined]
                                        base_events._format_handle(handle), dt)  # type: ignore[attr-defined]
         self._current_handle = None
+        # The frame of this call outlives it when a task's exception traceback links back here
+        # (f_back of the task's frame): it must not keep the handle, as in _run_once.
+        handle = None  # type: ignore[assignment]
 
     def _collect_ready(self) -> None:
         """Phases 1-3 of asyncio's ``_run_once``: timers, I/O, due timers to ready."""

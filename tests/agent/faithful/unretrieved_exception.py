@@ -1,4 +1,7 @@
-"""A task's exception nobody retrieves: python calls the handler as soon as the task is freed."""
+"""A task's exception nobody retrieves: python calls the handler as soon as the task is freed.
+
+In debug mode too (asyncio.run(debug=True)), where the loop times each callback.
+"""
 import asyncio
 
 
@@ -21,5 +24,6 @@ async def main():
     print("end of main", flush=True)
 
 
-asyncio.run(main())
-print("last line")
+for debug in (False, True):
+    asyncio.run(main(), debug=debug)
+    print("last line", flush=True)
