@@ -2,7 +2,7 @@
 
 The breakpoint sits inside the hot coroutine, on a line that never runs: the
 worst case for tracing (3.12+: sys.monitoring; 3.10-3.11: the function is
-recompiled with a hook at the line, see corodbg/agent/linehooks.py). Both runs
+recompiled with a hook at the line, see corodbg/agent/tracing/linehooks.py). Both runs
 pause at the start and continue. Goal: at most 1.3x.
 
     python bench/breakpoints.py [--rounds N]

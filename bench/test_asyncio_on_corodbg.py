@@ -105,10 +105,11 @@ def main(args: Optional[List[str]] = None) -> int:
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--timeout", type=float, default=900)
     parser.add_argument("--json", help="also write the figures to this file")
-    parser.add_argument("module", nargs="*")
+    parser.add_argument("module", nargs="*", help="e.g. test_futures2 (default: every module)")
     options = parser.parse_args(args)
     try:
-        names = options.module or modules(options.python)
+        names = [name if "." in name else f"test.test_asyncio.{name}" for name in options.module] \
+            or modules(options.python)
     except subprocess.CalledProcessError:
         print(f"{options.python} has no test.test_asyncio (Debian: install libpythonX.Y-testsuite)")
         return 2

@@ -273,7 +273,7 @@ def _fix_hash_seed(options: Options) -> None:
 def run_recorded(options: Options) -> int:
     """--record, --replay, --timeline, going back: seeds fixed, the schedule checked before anything runs."""
     from corodbg.agent.main import recording_hooks
-    from corodbg.agent.schedule import ScheduleError, load
+    from corodbg.agent.recording.schedule import ScheduleError, load
 
     replay = None
     if options.replay:

@@ -73,7 +73,7 @@ def main(argv: List[str]) -> int:
 
     from corodbg.agent.channel import Channel, ChannelFrontend, install_writers
     from corodbg.agent.debugger import Debugger
-    from corodbg.agent.interrupt import PauseInterrupter
+    from corodbg.agent.loop.interrupt import PauseInterrupter
     from corodbg.agent.main import debug_program
     from corodbg.agent.runner import Target
 
@@ -88,7 +88,7 @@ def main(argv: List[str]) -> int:
     frontend = ChannelFrontend(channel)
     debugger_box: List[Debugger] = []
 
-    # A pause interrupts any step without a signal the program could see (agent/interrupt.py);
+    # A pause interrupts any step without a signal the program could see (agent/loop/interrupt.py);
     # SIGINT stays the program's, as under python.
     interrupter = PauseInterrupter(lambda: debugger_box[0] if debugger_box else None, channel.send)
     interrupter.install()

@@ -44,7 +44,7 @@ import threading
 import time
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from corodbg.agent.delta import TaskDelta
+from corodbg.agent.inspection.delta import TaskDelta
 from corodbg.agent.protocol import PauseEvent, decode, encode
 
 CHUNK = 65536

@@ -28,16 +28,16 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Protocol, Tuple
 
-from corodbg.agent import introspect, values, wake
-from corodbg.agent.breakpoints import BreakpointError, BreakpointTable, parse_breakpoint_spec
-from corodbg.agent.evaluate import awaiting_code, error_line, evaluate, execute, start_awaiting
-from corodbg.agent.linehooks import LineHooks
-from corodbg.agent.loop import StepLoop
+from corodbg.agent.inspection import introspect, values, wake
+from corodbg.agent.inspection.evaluate import awaiting_code, error_line, evaluate, execute, start_awaiting
+from corodbg.agent.inspection.saferepr import bounded_call, repr_timer, safe_repr, safe_str
+from corodbg.agent.inspection.task_cache import ReadyItemCache, TaskInfoCache
+from corodbg.agent.loop.step_loop import StepLoop
 from corodbg.agent.protocol import Location, PauseEvent, TaskInfo
-from corodbg.agent.saferepr import bounded_call, repr_timer, safe_repr, safe_str
-from corodbg.agent.task_cache import ReadyItemCache, TaskInfoCache
-from corodbg.agent.tracer import BreakpointMonitor, LineTracer
-from corodbg.agent.usercode import OWN_FILES, display_path, is_user_file
+from corodbg.agent.tracing.breakpoints import BreakpointError, BreakpointTable, parse_breakpoint_spec
+from corodbg.agent.tracing.linehooks import LineHooks
+from corodbg.agent.tracing.tracer import BreakpointMonitor, LineTracer
+from corodbg.agent.tracing.usercode import OWN_FILES, display_path, is_user_file
 
 #: Modes: what the program is doing until the next pause.
 START, SEND, STEP, NEXT, FINISH, CONTINUE = "start", "send", "step", "next", "finish", "continue"
@@ -301,7 +301,7 @@ class Debugger:
         if replay is not None and replay.active:
             index = self._replayed_pick(loop, replay, index)
         if index:
-            from corodbg.agent.schedule import handle_identity
+            from corodbg.agent.recording.schedule import handle_identity
 
             self.picks.append({"step": self.steps_before + loop.steps, "index": index,
                                "item": handle_identity(loop._ready[index])})
@@ -312,7 +312,7 @@ class Debugger:
 
     def _replayed_pick(self, loop: StepLoop, replay: Any, index: int) -> int:
         """--replay: the ready item the recording ran at this step (its index), if a pick is due."""
-        from corodbg.agent.schedule import choose
+        from corodbg.agent.recording.schedule import choose
 
         step = self.steps_before + loop.steps
         due = replay.pick_step()

@@ -11,8 +11,8 @@ import sys
 from typing import IO, Any, Callable, Dict, List, Optional, Tuple
 
 from corodbg.agent.debugger import Debugger, Frontend
-from corodbg.agent.install import install_step_loop
-from corodbg.agent.loop import step_the_programs_own_loop_classes, track_wrapped_futures, watch_running_loops
+from corodbg.agent.loop.install import install_step_loop
+from corodbg.agent.loop.step_loop import step_the_programs_own_loop_classes, track_wrapped_futures, watch_running_loops
 from corodbg.agent.runner import Outcome, Target, run_target
 
 
@@ -84,13 +84,13 @@ def recording_hooks(target: Target, *, record: Optional[str] = None, replay: Opt
 
     def hook(debugger: Debugger) -> None:
         if replay is not None:
-            from corodbg.agent.schedule import Replay
+            from corodbg.agent.recording.schedule import Replay
 
             debugger.replay = Replay(replay)
         if timeline is not None:
             debugger.timeline = []
         if travel:
-            from corodbg.agent.timetravel import TimeTravel, count_output
+            from corodbg.agent.recording.timetravel import TimeTravel, count_output
 
             debugger.time_travel = TimeTravel(count_output(), random_seed=random_seed)
             if resume is not None:
@@ -105,7 +105,7 @@ def recording_hooks(target: Target, *, record: Optional[str] = None, replay: Opt
             if record is not None:
                 write_record(debugger, target, record, code, random_seed)
             if timeline is not None:
-                from corodbg.agent.timeline import write_timeline
+                from corodbg.agent.recording.timeline import write_timeline
 
                 write_timeline(debugger, timeline)
 
@@ -126,7 +126,7 @@ def recording_hooks(target: Target, *, record: Optional[str] = None, replay: Opt
 
 
 def write_record(debugger: Debugger, target: Target, path: str, code: int, random_seed: Optional[int]) -> None:
-    from corodbg.agent import schedule
+    from corodbg.agent.recording import schedule
 
     clock: List[Tuple[int, float]] = []
     outside: List[Tuple[int, float, int]] = []

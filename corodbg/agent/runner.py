@@ -19,7 +19,7 @@ import types
 from dataclasses import dataclass, field
 from typing import List, Optional
 
-from corodbg.agent.usercode import OWN_FILES
+from corodbg.agent.tracing.usercode import OWN_FILES
 
 
 @dataclass

@@ -12,7 +12,7 @@ import signal
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
-from corodbg.agent.delta import apply_delta
+from corodbg.agent.inspection.delta import apply_delta
 
 #: The status words of the header line; ``finished`` and ``crashed`` get details.
 STARTING, RUNNING, PAUSED, FINISHED, CRASHED = "starting", "running", "paused", "finished", "crashed"
@@ -50,7 +50,7 @@ class PauseState:
     selected: Optional[FrameRef] = None
     #: While running: the call the program is blocked in, as the agent reported on a pause request.
     blocked: Optional[str] = None
-    #: The tasks by id: pauses over the pipe carry only what changed (agent/delta.py).
+    #: The tasks by id: pauses over the pipe carry only what changed (agent/inspection/delta.py).
     task_map: Dict[int, Dict[str, Any]] = field(default_factory=dict, repr=False)
     _by_name: Dict[Any, Dict[str, Any]] = field(default_factory=dict, repr=False)
     #: task id -> (file, line, name) of its innermost user frame; kept up to date with the deltas.

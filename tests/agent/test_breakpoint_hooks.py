@@ -1,7 +1,7 @@
 """Breakpoints where the code object is recompiled (3.10-3.11) or traced: the same stops on every Python.
 
 Before 3.12 an unhit breakpoint costs nothing because the functions that hold
-one are recompiled with a call at its line (corodbg/agent/linehooks.py); frames
+one are recompiled with a call at its line (corodbg/agent/tracing/linehooks.py); frames
 that already run the old code, loop headers and module-level lines stay with
 settrace. These cases pin down that both paths stop where settrace did.
 """

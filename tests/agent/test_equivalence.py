@@ -46,7 +46,7 @@ HOUR_SLEEP_OUTPUT = (
 #: Engine bugs found by these tests and not fixed yet (program stem -> reason).
 KNOWN_ENGINE_BUGS = {
     "exc_keyboard_interrupt": "engine bug: a KeyboardInterrupt escaping the loop shows "
-                              "corodbg/agent/loop.py _run_once in the traceback instead of base_events.py",
+                              "corodbg/agent/loop/step_loop.py _run_once in the traceback instead of base_events.py",
 }
 
 
@@ -118,7 +118,7 @@ SHIM_STDOUT = {"generator.py": CHAIN_OUTPUT}
 
 def shim_notice(plain: subprocess.CompletedProcess) -> Optional[bytes]:
     """The notice corodbg prints when python failed for want of a shim corodbg provides, else None."""
-    from corodbg.agent.install import COROUTINE_NOTICE, GET_EVENT_LOOP_NOTICE
+    from corodbg.agent.loop.install import COROUTINE_NOTICE, GET_EVENT_LOOP_NOTICE
 
     if plain.returncode == 0:
         return None

@@ -134,7 +134,7 @@ def test_a_divergence_is_reported_where_it_happens(tmp_path: Path) -> None:
 
 
 def test_a_tampered_pick_diverges_at_its_step(tmp_path: Path) -> None:
-    from corodbg.agent import schedule as schedule_module
+    from corodbg.agent.recording import schedule as schedule_module
 
     path = tmp_path / "race.json"
     corodbg(DEBUGGING, "--record", str(path), "-c", "send", "-c", "send 2", "race.py")
@@ -176,7 +176,7 @@ def _good(tmp_path: Path) -> Dict[str, Any]:
 
 @pytest.mark.parametrize("case", ["truncated", "edited", "version", "other program", "not json"])
 def test_a_bad_schedule_is_one_line_and_exit_2_and_nothing_runs(case: str, tmp_path: Path) -> None:
-    from corodbg.agent import schedule as schedule_module
+    from corodbg.agent.recording import schedule as schedule_module
 
     good = _good(tmp_path)
     text = json.dumps(good)

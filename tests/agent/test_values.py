@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from corodbg.agent import values
+from corodbg.agent.inspection import values
 
 
 class EndlessIteration(dict):

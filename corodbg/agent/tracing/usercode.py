@@ -33,7 +33,7 @@ def _library_roots() -> Tuple[str, ...]:
 
 _ROOTS = _library_roots()
 #: corodbg's agent, whose frames never belong to the program's tracebacks or stacks.
-OWN_FILES = (os.path.dirname(os.path.abspath(__file__)) + os.sep,)
+OWN_FILES = (os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep,)  # the agent folder
 _CACHE: Dict[str, bool] = {}
 
 

@@ -14,7 +14,7 @@ import sys
 import types
 from typing import Any, Callable, Optional
 
-from corodbg.agent.usercode import is_user_file
+from corodbg.agent.tracing.usercode import is_user_file
 
 FrameCallback = Callable[[types.FrameType], None]
 

@@ -18,10 +18,10 @@ import sys
 import types
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
+from corodbg.agent.inspection.saferepr import safe_repr, safe_str
+from corodbg.agent.inspection.values import is_expandable
 from corodbg.agent.protocol import FrameInfo, Location, TaskInfo
-from corodbg.agent.saferepr import safe_repr, safe_str
-from corodbg.agent.usercode import display_path, is_user_file, real_path
-from corodbg.agent.values import is_expandable
+from corodbg.agent.tracing.usercode import display_path, is_user_file, real_path
 
 MAX_LOCALS = 40
 MAX_CHAIN = 64

@@ -12,7 +12,7 @@ import sys
 import types
 from typing import Any, Optional
 
-from corodbg.agent.saferepr import safe_repr, safe_str
+from corodbg.agent.inspection.saferepr import safe_repr, safe_str
 
 
 def evaluate(frame: types.FrameType, expression: str) -> str:

@@ -439,7 +439,7 @@ class TimeTravel:
 
 
 def _set_breakpoints(debugger: Any, command: Dict[str, Any]) -> None:
-    from corodbg.agent.breakpoints import Breakpoint
+    from corodbg.agent.tracing.breakpoints import Breakpoint
 
     table = debugger.breakpoints
     table.items = [Breakpoint(**fields) for fields in command["items"]]

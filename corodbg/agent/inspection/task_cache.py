@@ -24,10 +24,10 @@ import types
 import weakref
 from typing import Any, Dict, List, Optional, Set, Tuple
 
-from corodbg.agent import introspect, wake
+from corodbg.agent.inspection import introspect, wake
+from corodbg.agent.inspection.saferepr import PLAIN_TYPES
 from corodbg.agent.protocol import ReadyItem, TaskInfo
-from corodbg.agent.saferepr import PLAIN_TYPES
-from corodbg.agent.usercode import is_user_file
+from corodbg.agent.tracing.usercode import is_user_file
 
 
 class TaskInfoCache:

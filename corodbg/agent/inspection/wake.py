@@ -21,10 +21,10 @@ import types
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple
 
-from corodbg.agent import introspect
+from corodbg.agent.inspection import introspect
+from corodbg.agent.inspection.saferepr import safe_repr
 from corodbg.agent.protocol import ReadyItem
-from corodbg.agent.saferepr import safe_repr
-from corodbg.agent.usercode import is_user_file
+from corodbg.agent.tracing.usercode import is_user_file
 
 _SHORT = 24
 

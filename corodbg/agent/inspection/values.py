@@ -15,8 +15,8 @@ import collections.abc
 import itertools
 from typing import Any, Dict, List, Sequence, Tuple, Union
 
-from corodbg.agent.saferepr import PLAIN_TYPES, bounded_call, safe_repr
-from corodbg.agent.saferepr import ReprTimeout as _TIMEOUT
+from corodbg.agent.inspection.saferepr import PLAIN_TYPES, bounded_call, safe_repr
+from corodbg.agent.inspection.saferepr import ReprTimeout as _TIMEOUT
 
 #: Children listed per level; the reply says how many more there are.
 CHILD_LIMIT = 200

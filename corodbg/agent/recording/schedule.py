@@ -32,7 +32,7 @@ def handle_identity(handle: asyncio.Handle) -> str:
     """A ready handle, named the same way in every run of the same program (no addresses)."""
     import asyncio
 
-    from corodbg.agent import introspect
+    from corodbg.agent.inspection import introspect
 
     callback = handle._callback  # type: ignore[attr-defined]
     task = introspect.task_of_callback(callback)

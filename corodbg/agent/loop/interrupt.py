@@ -34,8 +34,8 @@ import time
 import types
 from typing import Any, Callable, Dict, List, Optional
 
-from corodbg.agent.introspect import location_of, qualname
-from corodbg.agent.usercode import OWN_FILES, is_user_file
+from corodbg.agent.inspection.introspect import location_of, qualname
+from corodbg.agent.tracing.usercode import OWN_FILES, is_user_file
 
 #: Seconds a pause request waits for the loop before interrupting, then before reporting a blocking call.
 GRACE = 0.25

@@ -25,7 +25,7 @@ import sys
 import types
 from typing import Any, Callable, Optional, Set
 
-from corodbg.agent.loop import StepLoop
+from corodbg.agent.loop.step_loop import StepLoop
 
 #: The notices, said once each, when a program relies on a shim (docs/engine.md lists them).
 COROUTINE_NOTICE = ("corodbg: asyncio.coroutine was removed in Python 3.11; corodbg provides it for this "

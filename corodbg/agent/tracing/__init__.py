@@ -1,0 +1,1 @@
+"""Tracing: line events for stepping, breakpoints, and which code is the user's."""
