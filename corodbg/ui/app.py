@@ -45,6 +45,8 @@ FRAME_INTERVAL = 1 / 30
 TYPE_AHEAD = 8
 #: A command still running after this long (seconds) dims the panes: they show the last pause.
 STALE_AFTER = 0.25
+#: A command not answered by then shows "running" on the status line (quick steps never do).
+SHOW_RUNNING_AFTER = 0.05
 #: At most this many queued events are folded into one repaint.
 BATCH_LIMIT = 5000
 #: Seconds the program's own ending (atexit, threads) may take when quitting or restarting at the end pause.
@@ -309,6 +311,10 @@ class CorodbgApp(PauseTools, App[int]):
             if self.first_screen_time is None:
                 self.first_screen_time = time.perf_counter()
 
+    def _show_running(self) -> None:
+        if self.state.status == RUNNING:
+            self.query_one(StatusLine).show_state(self.state)
+
     def _mark_stale(self) -> None:
         if self.state.status == RUNNING:
             self.query_one("#panes").add_class("-stale")
@@ -357,8 +363,10 @@ class CorodbgApp(PauseTools, App[int]):
         self._in_flight = command["cmd"]
         if self.state.status == PAUSED and command["cmd"] not in ANSWERING_COMMANDS:
             self.state.set_running()
-            self.query_one(StatusLine).show_state(self.state)
-            # Still running a moment later (not a quick step): the panes show the last pause: dim them.
+            # A quick step answers within a frame or two: saying "running" at once would cost a
+            # repaint of its own before the pause's (a step key settled ~20 ms later). Said once
+            # the step has taken longer than that; dimmed as stale later still.
+            self.set_timer(SHOW_RUNNING_AFTER, self._show_running)
             self.set_timer(STALE_AFTER, self._mark_stale)
         try:
             await session.command(command)

@@ -9,7 +9,7 @@ rows only, so a repaint costs the same for 10 rows or 100,000.
 
 from __future__ import annotations
 
-from typing import Hashable, Optional
+from typing import Hashable, List, Optional
 
 from rich.segment import Segment
 from rich.style import Style
@@ -17,7 +17,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -56,6 +56,7 @@ class LineList(ScrollView, can_focus=True):
         self.show_cursor_unfocused = True
         #: Drawn rows by ``row_key`` (see there), bounded.
         self._drawn: LRUCache[Hashable, Strip] = LRUCache(1024)
+        self._base_style = Style()
 
     # -- what subclasses provide -------------------------------------------------
 
@@ -109,10 +110,16 @@ class LineList(ScrollView, can_focus=True):
 
     # -- rendering -----------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> List[Strip]:
+        # The widget's style, once per repaint rather than once per row (``rich_style`` walks
+        # the DOM's styles: ~0.15 ms a call, a third of a full-height pane's repaint).
+        self._base_style = self.rich_style
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._base_style
         index = y + scroll_y
         if index >= self.row_count:
             text = self.placeholder if (self.row_count == 0 and y == 0) else ""
