@@ -20,6 +20,7 @@ from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 
@@ -285,7 +286,10 @@ class CorodbgApp(PauseTools, App[int]):
     def _render_pending(self, final: bool = False) -> None:
         """Put everything absorbed so far on screen (called at most ~30 times a second)."""
         self._render_timer = None
-        output = self.query_one(OutputPane)
+        try:
+            output = self.query_one(OutputPane)
+        except NoMatches:  # the app is closing (its screen is gone) while output still comes in
+            return
         if self._pending_output:
             chunks, self._pending_output = self._pending_output, []
             output.add_chunks(chunks)

@@ -22,7 +22,7 @@ async def test_output_keeps_the_newest_lines_and_saves_all_of_them():
             assert time.monotonic() - started < 20  # a 200,000-character line does not stall it
             assert app.state.status_text() == "finished (exit 0)"
             pane = app.query_one(OutputPane)
-            assert len(pane.lines) <= MAX_LINES
+            assert len(pane.text_lines()) <= MAX_LINES
             shown = output_text(app)
             assert "line 0\n" not in shown and "line 5999" in shown and "the end" in shown
             assert "\x1b" not in shown and "green and a very long line" in shown

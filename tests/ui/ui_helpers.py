@@ -56,4 +56,4 @@ def run_async(test):
 
 
 def output_text(app) -> str:
-    return "\n".join(strip.text for strip in app.query_one(OutputPane).lines)
+    return "\n".join(app.query_one(OutputPane).text_lines())

@@ -52,6 +52,8 @@ class LineList(ScrollView, can_focus=True):
         self.cursor = 0
         #: Shown dimmed on the first line when there are no rows.
         self.placeholder = ""
+        #: Whether the list has a cursor at all (Output scrolls without one).
+        self.show_cursor = True
         #: Whether the cursor band shows when the list does not have the focus.
         self.show_cursor_unfocused = True
         #: Drawn rows by ``row_key`` (see there), bounded.
@@ -125,7 +127,8 @@ class LineList(ScrollView, can_focus=True):
             text = self.placeholder if (self.row_count == 0 and y == 0) else ""
             return Strip([Segment(text, base + Style(dim=True))]).extend_cell_length(width, base).crop(0, width)
         band = self.row_style(index)
-        if band is None and index == self.cursor and (self.has_focus or self.show_cursor_unfocused):
+        cursor_shown = self.show_cursor and (self.has_focus or self.show_cursor_unfocused)
+        if band is None and index == self.cursor and cursor_shown:
             band = CURSOR_FOCUSED if self.has_focus else CURSOR
         key = self.row_key(index)
         if key is not None:

@@ -1,10 +1,12 @@
 """The program's stdout and stderr, newest lines kept in bounded memory.
 
 Chunks arrive as the program writes them (``"in outer"`` then ``"\\n"``), so the
-pane keeps an unfinished line per stream and writes whole lines, many at a time,
-into a RichLog with ``max_lines``. ANSI escapes go through ``Text.from_ansi`` so
-colours show and nothing can move the terminal's cursor; a very long line is
-cut for display.
+pane keeps an unfinished line per stream and appends whole lines to a bounded
+deque. Lines are drawn only when they are on screen (the Line API, as the
+Source pane): a flood of 200,000 lines costs an append each, not a RichLog's
+styling and cutting of every line (six seconds of the UI's time before). ANSI
+escapes go through ``Text.from_ansi`` so colours show and nothing can move the
+terminal's cursor; a very long line is cut for display.
 
 The pane shows paths short (relative, ``<stdlib>/``) like every other pane,
 and only the newest lines; the whole output, exactly as received, is spooled
@@ -17,20 +19,25 @@ import os
 import shutil
 import sysconfig
 import tempfile
-from typing import IO, Dict, Iterable, List, Optional, Tuple
+from collections import deque
+from itertools import repeat
+from typing import IO, Deque, Dict, Hashable, Iterable, List, Optional, Tuple
 
+from rich.cells import cell_len
 from rich.text import Text
-from textual.widgets import RichLog
+from textual import events
 
+from corodbg.ui.widgets.line_list import LineList
 from corodbg.ui.widgets.pane_size import LaidOutPane
 
 _STREAM_STYLES = {"stdout": "", "stderr": "#ff8787", "agent": "magenta"}
 MAX_LINES = 5000
 #: Longer lines are cut for display (the spool keeps them whole).
 MAX_LINE_LENGTH = 2000
+AGENT_PREFIX = "[corodbg] "
 
 
-class OutputPane(LaidOutPane, RichLog):
+class OutputPane(LaidOutPane, LineList):
     """Write chunks in; never blocks (the app hands batches, at most ~30 a second)."""
 
     DEFAULT_CSS = """
@@ -42,16 +49,21 @@ class OutputPane(LaidOutPane, RichLog):
     """
 
     def __init__(self, *, id: Optional[str] = None, max_lines: int = MAX_LINES) -> None:
-        super().__init__(id=id, max_lines=max_lines, wrap=False, markup=False, highlight=False,
-                         auto_scroll=True)
+        super().__init__(id=id)
+        self.max_lines = max_lines
+        self.show_cursor = False
+        #: The lines kept for the pane, as shown (paths shortened, ``\r`` applied, cut), escapes kept.
+        self._rows: Deque[Tuple[str, str]] = deque(maxlen=max_lines)
+        #: How many lines have scrolled out of ``_rows``: a row's number for the drawing cache.
+        self._dropped = 0
+        self._widest = 0
         self._partial: Dict[str, str] = {}
-        self._empty = True
         self._shorten: List[Tuple[str, str]] = []
         self._spool: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")
 
     def on_mount(self) -> None:
         self.border_title = "Output"
-        self._show_empty()
+        self.placeholder = "(nothing printed yet)"
 
     def set_cwd(self, cwd: str) -> None:
         """Paths under ``cwd`` (and the standard library) are shown short, as in the other panes."""
@@ -60,16 +72,19 @@ class OutputPane(LaidOutPane, RichLog):
         if stdlib:
             self._shorten.append((os.path.join(stdlib, ""), "<stdlib>/"))
 
-    def _show_empty(self) -> None:
-        self.clear()
-        self.write(Text("(nothing printed yet)", "dim"))
-        self._empty = True
-
     def reset(self) -> None:
         self._partial.clear()
+        self._rows.clear()
+        self._dropped = self._widest = 0
+        self._drawn.clear()
         self._spool.close()
         self._spool = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")
-        self._show_empty()
+        self.set_rows(0)
+        self.scroll_to(0, 0, animate=False)
+
+    def text_lines(self) -> List[str]:
+        """The kept lines as the pane shows them, without styles."""
+        return [self.render_row(index).plain for index in range(len(self._rows))]
 
     def save(self, path: str) -> int:
         """Write the program's whole output so far (stdout and stderr as they came) to ``path``."""
@@ -86,10 +101,10 @@ class OutputPane(LaidOutPane, RichLog):
         return size
 
     def add_chunks(self, chunks: Iterable[Tuple[str, str]]) -> None:
-        """Append ``(stream, data)`` chunks; complete lines are written in one go.
+        """Append ``(stream, data)`` chunks; complete lines become rows.
 
         Only the newest ``max_lines`` lines of a batch can be on screen: older ones
-        go to the spool (``o`` saves them) without being styled for the pane.
+        go to the spool (``o`` saves them) without being looked at for the pane.
         """
         raw: List[Tuple[str, str]] = []
         for stream, data in chunks:
@@ -97,20 +112,34 @@ class OutputPane(LaidOutPane, RichLog):
                 self._spool.write(data)
             pending = self._partial.pop(stream, "") + data
             *complete, rest = pending.split("\n")
-            raw.extend((stream, line) for line in complete)
+            raw.extend(zip(repeat(stream), complete))
             if rest:
                 self._partial[stream] = rest
-        if self.max_lines:
-            raw = raw[-self.max_lines:]
-        self._write_lines([self._line(stream, line) for stream, line in raw])
+        self._append(raw)
 
     def flush_partial(self) -> None:
         """Show unfinished lines too (at a pause, and at the end)."""
-        lines = [self._line(stream, data) for stream, data in self._partial.items()]
+        lines = list(self._partial.items())
         self._partial.clear()
-        self._write_lines(lines)
+        self._append(lines)
 
-    def _line(self, stream: str, line: str) -> Text:
+    def _append(self, lines: List[Tuple[str, str]]) -> None:
+        if not lines:
+            return
+        following = self.scroll_offset.y >= self.max_scroll_y  # at the end: stay there
+        skipped = max(0, len(lines) - self.max_lines)
+        if skipped:
+            lines = lines[skipped:]
+        overflow = max(0, len(self._rows) + len(lines) - self.max_lines)
+        self._dropped += skipped + overflow
+        shown = [(stream, self._shown(line)) for stream, line in lines]
+        self._rows.extend(shown)
+        self._widest = max(self._widest, max(map(_width, shown)))
+        self.set_rows(len(self._rows), self._widest)
+        if following:
+            self.scroll_to(y=max(0, len(self._rows) - self.scrollable_content_region.height), animate=False)
+
+    def _shown(self, line: str) -> str:
         if "\r" in line:
             line = carriage_returns(line)
         if len(line) > MAX_LINE_LENGTH:
@@ -118,25 +147,48 @@ class OutputPane(LaidOutPane, RichLog):
         for prefix, short in self._shorten:
             if prefix in line:
                 line = line.replace(prefix, short)
+        return line
+
+    # -- drawing (visible rows only) ---------------------------------------------------
+
+    def row_key(self, index: int) -> Hashable:
+        return self._dropped + index  # rows never change once written
+
+    def render_row(self, index: int) -> Text:
+        stream, line = self._rows[index]
         style = _STREAM_STYLES.get(stream, "")
         # Escapes are decoded (colours shown, the rest neutralised); plain lines, most of a
         # flood, need no decoding: no escape, no control character to strip.
         if "\x1b" in line or not line.isprintable():
-            text = Text.from_ansi(line, style=style, end="")
+            text = Text.from_ansi(line, end="")
         else:
-            text = Text(line, style=style, end="")
+            text = Text(line, end="")
+        if style:  # as a span under the escapes' own colours (LineList draws spans, not a Text's base style)
+            text.stylize_before(style)
         if stream == "agent":
-            text = Text("[corodbg] ", "bold magenta") + text
+            text = Text(AGENT_PREFIX, "bold magenta") + text
         return text
 
-    def _write_lines(self, lines: List[Text]) -> None:
-        if not lines:
-            return
-        if self._empty:
-            self.clear()
-            self._empty = False
-        lines = lines[-self.max_lines:] if self.max_lines else lines
-        self.write(Text("\n").join(lines), scroll_end=True)
+    # -- keys: the pane scrolls (it has no cursor) -------------------------------------
+
+    def action_cursor(self, delta: int) -> None:
+        self.scroll_to(y=self.scroll_offset.y + delta, animate=False)
+
+    def action_cursor_page(self, direction: int) -> None:
+        self.scroll_to(y=self.scroll_offset.y + direction * max(1, self.scrollable_content_region.height - 1),
+                       animate=False)
+
+    def action_cursor_to(self, row: int) -> None:
+        self.scroll_to(y=self.max_scroll_y if row < 0 else 0, animate=False)
+
+    def on_click(self, event: events.Click) -> None:
+        pass  # no cursor to put there
+
+
+def _width(row: Tuple[str, str]) -> int:
+    """Cells the row may take (at most: escapes count, though they take none)."""
+    line = row[1]
+    return len(AGENT_PREFIX) + (len(line) if line.isascii() else cell_len(line))
 
 
 def carriage_returns(line: str) -> str:
