@@ -109,6 +109,8 @@ class Debugger:
         self.ended: OrderedDict[int, TaskInfo] = OrderedDict()
         self.task_cache = TaskInfoCache()
         self.ready_cache = ReadyItemCache()
+        #: The tasks (their labels; None: a callback) whose steps ran, observed, since the last pause; at most two.
+        self.runners_since_pause: List[Optional[str]] = []
         self.detached = False  # in a forked child (see forget_in_child)
         self.foreign_loops: set = set()  # loop classes already reported by on_foreign_loop
         # -- recording, replay and time travel (docs/time-travel.md) --
@@ -367,6 +369,9 @@ class Debugger:
 
     def after_step(self, loop: StepLoop, handle: asyncio.Handle) -> None:
         task = introspect.task_of_callback(handle._callback)  # type: ignore[attr-defined]
+        if len(self.runners_since_pause) < 2:  # one is all the wake reasons need to know
+            # A label, not the task: a finished task must be freed as under python (never-retrieved exceptions).
+            self.runners_since_pause.append(introspect.task_label(task) if task is not None else None)
         entry = self.pending_log
         # The entry may belong to an earlier handle that ran while nobody observed
         # (continue): then it cannot be finished and is dropped.
@@ -894,6 +899,13 @@ class Debugger:
         # task_ids is filled in id order and a dict keeps that order: no sort needed.
         return [(t, task_id) for t, task_id in self.task_ids.items() if t.get_loop() is loop]
 
+    def _only_runner_since_pause(self, loop: StepLoop, running: Optional[asyncio.Task]) -> Optional[str]:
+        """The task that alone ran since the last pause (so put every new ready handle there), else None."""
+        runners = [*self.runners_since_pause, *([introspect.task_label(running)] if running is not None else [])]
+        if loop.ran_unknown or len(runners) != 1:
+            return None
+        return runners[0]
+
     def current_step(self) -> int:
         loop = self.loop
         return self.steps_before + (loop.steps if loop is not None else 0)
@@ -912,7 +924,8 @@ class Debugger:
         running = None
         if loop is not None:
             running = asyncio.current_task(loop) if loop.is_running() else None
-            ready = self.ready_cache.items(loop)
+            ready = self.ready_cache.items(loop, self._only_runner_since_pause(loop, running))
+            self.runners_since_pause.clear()
             ready_tasks: Dict[int, asyncio.Handle] = {}  # id(task) -> its first ready handle
             for handle in loop._ready:
                 owner = introspect.task_of_callback(handle._callback)  # type: ignore[attr-defined]

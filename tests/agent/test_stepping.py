@@ -121,6 +121,20 @@ def test_deadlock_is_reported_within_a_second_not_hung() -> None:
     assert "Lock lock (held by Task-2 main.<locals>.a())" in done.stderr  # the lock by name, and its holder
 
 
+def test_a_lock_waiter_woken_up_names_the_lock_and_the_task_that_released_it() -> None:
+    _, events = debug("lock_handoff.py", *["send"] * 5)
+    wakes = [item["description"] for e in events if e["event"] == "pause" for item in e["ready"]
+             if item["task"] == "Task-3" and "released" in item["description"]]
+    assert wakes == ["wake Task-3 b(): Lock lock released by Task-2 a()"]
+
+
+def test_a_lock_released_while_several_steps_ran_is_not_pinned_on_one_of_them() -> None:
+    _, events = debug("lock_handoff.py", "break lock_handoff.py:7", "continue", "continue")
+    pause = next(e for e in events if e["event"] == "pause" and e["reason"] == "breakpoint")
+    assert [item["description"] for item in pause["ready"] if item["task"] == "Task-3"] == \
+        ["wake Task-3 b(): Lock lock released"]  # by Task-2, surely, but other steps ran unobserved too
+
+
 def test_evaluate_and_execute_report_errors_without_crashing() -> None:
     done, events = debug("race.py", "break race.py:10", "continue", "p value + 1", "p nope", "!value = 41",
                          "p value", "p 1/0", "clear", "continue")

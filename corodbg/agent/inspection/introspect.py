@@ -282,22 +282,33 @@ def future_description(future: asyncio.Future) -> str:
 _SYNC_PRIMITIVES = (asyncio.Lock, asyncio.Semaphore, asyncio.Condition)
 
 
-def lock_wait_description(frame: types.FrameType, chain: List[Any]) -> Optional[str]:
-    """``Lock lock_b (held by Task-3 worker())`` for a frame of ``Lock.acquire`` (and
-    Semaphore's, Condition's): the variable the waiting task knows it by, and the task
-    whose ``async with`` holds it."""
+def acquired_primitive(frame: types.FrameType) -> Any:
+    """The Lock, Semaphore or Condition a frame of its ``acquire`` waits for; None for any other frame."""
     if frame.f_code.co_name != "acquire" or is_user_file(frame.f_code.co_filename):
         return None
     try:
         primitive = frame.f_locals.get("self")
     except Exception:
         return None
-    if not isinstance(primitive, _SYNC_PRIMITIVES):
-        return None
+    return primitive if isinstance(primitive, _SYNC_PRIMITIVES) else None
+
+
+def primitive_name(primitive: Any, chain: List[Any]) -> str:
+    """``Lock lock_b``: its type and the variable the waiting chain knows it by."""
     kind = type(primitive).__name__
     name = _name_in_user_frames(chain, primitive)
+    return f"{kind} {name}" if name else f"{kind}.acquire()"
+
+
+def lock_wait_description(frame: types.FrameType, chain: List[Any]) -> Optional[str]:
+    """``Lock lock_b (held by Task-3 worker())`` for a frame of ``Lock.acquire`` (and
+    Semaphore's, Condition's): the variable the waiting task knows it by, and the task
+    whose ``async with`` holds it."""
+    primitive = acquired_primitive(frame)
+    if primitive is None:
+        return None
     holders = [task_label(task) for task in holders_of(primitive)]
-    text = f"{kind} {name}" if name else f"{kind}.acquire()"
+    text = primitive_name(primitive, chain)
     if holders:
         text += f" (held by {', '.join(holders[:3])}{', …' if len(holders) > 3 else ''})"
     return text

@@ -107,7 +107,8 @@ class ReadyItemCache:
         #: its task alive until the next pause (see TaskInfoCache).
         self._known: Dict[int, Tuple[weakref.ReferenceType[asyncio.Handle], ReadyItem]] = {}
 
-    def items(self, loop: asyncio.AbstractEventLoop) -> List[ReadyItem]:
+    def items(self, loop: asyncio.AbstractEventLoop, scheduled_by: Optional[str] = None) -> List[ReadyItem]:
+        """``scheduled_by``: the task whose step put the new handles in the queue, when known."""
         known, fresh = self._known, {}
         items: List[ReadyItem] = []
         for position, handle in enumerate(itertools.islice(loop._ready, self.limit)):  # type: ignore[attr-defined]
@@ -115,7 +116,7 @@ class ReadyItemCache:
                 continue
             entry = known.get(id(handle))
             if entry is None or entry[0]() is not handle:
-                entry = (weakref.ref(handle), wake.describe_handle(handle, 0))
+                entry = (weakref.ref(handle), wake.describe_handle(handle, 0, scheduled_by))
             fresh[id(handle)] = entry
             items.append({**entry[1], "index": position + 1})
         self._known = fresh

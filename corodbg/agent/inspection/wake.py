@@ -41,9 +41,13 @@ class Wake:
     runs_task: bool = False         # a step of ``task`` itself (not a callback that wakes it)
 
 
-def describe_handle(handle: asyncio.Handle, index: int) -> ReadyItem:
-    """One ready handle as a ReadyItem (``index``: its 1-based place in the queue)."""
-    wake = explain(handle)
+def describe_handle(handle: asyncio.Handle, index: int, scheduled_by: Optional[str] = None) -> ReadyItem:
+    """One ready handle as a ReadyItem (``index``: its 1-based place in the queue).
+
+    ``scheduled_by``: the task whose step put the handle in the queue, when that is
+    known for sure (one step ran since the last pause): "Lock lock released by Task-3".
+    """
+    wake = explain(handle, scheduled_by)
     task = wake.task
     return {
         "index": index, "kind": "task" if wake.runs_task else "callback",
@@ -54,13 +58,13 @@ def describe_handle(handle: asyncio.Handle, index: int) -> ReadyItem:
     }
 
 
-def explain(handle: asyncio.Handle) -> Wake:
-    """What running ``handle`` does, in words."""
+def explain(handle: asyncio.Handle, scheduled_by: Optional[str] = None) -> Wake:
+    """What running ``handle`` does, in words (``scheduled_by``: see describe_handle)."""
     callback, args = _unwrap(handle._callback, tuple(handle._args or ()))  # type: ignore[attr-defined]
     raw = _raw_name(callback, args)
     task = introspect.task_of_callback(callback)
     if task is not None:
-        return _task_step(handle, task, raw)
+        return _task_step(handle, task, raw, scheduled_by)
     name = getattr(callback, "__name__", "") or type(callback).__name__
     owner = getattr(callback, "__self__", None)
     explainer = _CALLBACKS.get(name)
@@ -78,13 +82,13 @@ def explain(handle: asyncio.Handle) -> Wake:
 
 # -- a task's own step ------------------------------------------------------------
 
-def _task_step(handle: asyncio.Handle, task: asyncio.Task, raw: str) -> Wake:
-    wake = _explain_task_step(handle, task, raw)
+def _task_step(handle: asyncio.Handle, task: asyncio.Task, raw: str, scheduled_by: Optional[str]) -> Wake:
+    wake = _explain_task_step(handle, task, raw, scheduled_by)
     wake.runs_task = True
     return wake
 
 
-def _explain_task_step(handle: asyncio.Handle, task: asyncio.Task, raw: str) -> Wake:
+def _explain_task_step(handle: asyncio.Handle, task: asyncio.Task, raw: str, scheduled_by: Optional[str]) -> Wake:
     label = introspect.task_label(task)
     action = introspect.task_action(handle, task)
     chain = introspect.await_chain(task.get_coro())
@@ -104,10 +108,29 @@ def _explain_task_step(handle: asyncio.Handle, task: asyncio.Task, raw: str) -> 
         error = getattr(future, "_exception", None) if future is not None else None
         if error is not None:
             return Wake(action, f"{type(error).__name__} thrown into {label}{_at(where)}", task, False, raw)
+        released = _released_primitive(chain, scheduled_by)
+        if released:
+            return Wake(action, f"wake {label}: {released}", task, False, raw)
         return Wake(action, f"wake {label}: {_what_finished(future, where)}", task, False, raw)
     if action == "resume" and _yielded_by_sleep0(chain):
         return Wake(action, f"{label}: resume after sleep(0) yield", task, False, raw)
     return Wake(action, f"{label}: {action}", task, False, raw)
+
+
+def _released_primitive(chain: List[Any], scheduled_by: Optional[str]) -> str:
+    """``Lock lock_b released by Task-3 worker()`` for a waiter of ``acquire`` woken up ("" otherwise).
+
+    asyncio wakes the first waiter of a Lock (Semaphore, Condition) when its holder
+    releases it; the task whose step did so is known only when one step ran since the
+    last pause (``scheduled_by``).
+    """
+    for obj in reversed(chain):
+        frame = introspect.frame_of(obj)
+        primitive = introspect.acquired_primitive(frame) if frame is not None else None
+        if primitive is not None:
+            by = f" by {scheduled_by}" if scheduled_by else ""
+            return f"{introspect.primitive_name(primitive, chain)} released{by}"
+    return ""
 
 
 def _at(where: Optional[str]) -> str:
