@@ -40,6 +40,8 @@ from corodbg.agent.runner import Target
 
 #: The agent's entry point, run by path (see its docstring for why).
 AGENT_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(corodbg.agent.__file__)), "__main__.py")
+#: Messages before which fd-level output already in the pipes is shown (it was written before them).
+DRAIN_BEFORE = ("pause", "reply", "error", "exit", "blocked")
 CHUNK = 65536
 #: A line longer than this without a newline is garbage, not an event (the first pause with
 #: 10,000 tasks is ~3 MB).
@@ -211,7 +213,8 @@ class Session:
             self._buffer = b""
             self._note("a message longer than 64 MiB without an end of line")
         output: Optional[Dict[str, Any]] = None  # consecutive output of one stream travels on as one event
-        for line in lines:
+        last = max((index for index, line in enumerate(lines) if line.strip()), default=-1)
+        for index, line in enumerate(lines):
             if not line.strip():
                 continue
             try:
@@ -233,9 +236,12 @@ class Session:
                 output = None
             if event is not None:
                 # fd-level output (C code, children) written before this pause or reply is in its
-                # pipe by now: it goes first. (Not before output events: faulthandler's traceback
-                # after a flushed print must come after it.)
-                self._drain_output()
+                # pipe by now: it goes first. Only before the last message read, and only one that
+                # waits for the user: what the pipes hold may also have been written after the
+                # messages that follow (a "hello", then a flushed print, then faulthandler's
+                # traceback of a crash: the traceback must come after the print).
+                if index == last and isinstance(event, dict) and event.get("event") in DRAIN_BEFORE:
+                    self._drain_output()
                 self._take_event(event)
         if output is not None:
             self.events.put_nowait(output)
@@ -262,6 +268,11 @@ class Session:
             self.events.put_nowait({"event": "output", "stream": "agent", "data": text + "\n"})
 
     def _on_output_readable(self, fd: int) -> None:
+        # The channel's pending messages first: print(..., flush=True) then a crash leaves the
+        # print in the channel and faulthandler's traceback on fd 2, both readable at once when
+        # the session is slow; the print happened first (it was written before the crash).
+        if self._events_fd is not None:
+            self._on_events_readable()
         self._read_output(fd, CHUNK)
 
     def _read_output(self, fd: int, limit: int) -> None:
