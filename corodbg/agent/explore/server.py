@@ -22,6 +22,7 @@ import importlib
 import importlib.util
 import json
 import os
+import random
 import select
 import signal
 import sys
@@ -33,6 +34,7 @@ from typing import Any, Dict, List, Optional
 from corodbg.agent.explore.run import OUTPUT_LIMIT, ChildRun
 from corodbg.agent.loop.install import install_step_loop
 from corodbg.agent.loop.step_loop import step_the_programs_own_loop_classes, track_wrapped_futures
+from corodbg.agent import runner
 from corodbg.agent.runner import Target
 
 #: Real seconds beyond the run's own --timeout (its alarm) before the server kills a child outright.
@@ -78,6 +80,11 @@ def preimport(target: Target) -> None:
         path = os.path.abspath(target.path_or_module)
         sys.path[0] = os.path.dirname(os.path.realpath(path))
         source = path
+        try:
+            runner.precompiled[path] = runner.compile_script(path)
+        except Exception:  # noqa: S110 -- a syntax error: each run reports it, as python would
+            pass
+    random.Random("warm")  # a str seed imports its hash lazily: once here, not in every run
     for name in imported_modules(source) if source else []:
         try:
             importlib.import_module(name)
