@@ -75,8 +75,9 @@ def found(options: ExploreOptions, seed: int, search: SearchResult, failing: Dic
     lines += _notes(search)
     if saved is not None:
         command = ["corodbg", "--headless", "--replay", saved]
-        command += ["-m", options.target.path_or_module] if options.target.is_module else [options.target.path_or_module]
-        command += options.target.args
+        target = options.target
+        command += ["-m", target.path_or_module] if target.is_module else [target.path_or_module]
+        command += target.args
         lines.append(f"saved: {saved}")
         lines.append(f"replay it: {shlex.join(command)}")
     return "\n".join(lines)

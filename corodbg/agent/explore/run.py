@@ -89,7 +89,8 @@ class Explorer:
         tasks = asyncio.all_tasks(loop) if not loop.is_closed() else set()
         for task in sorted(tasks, key=_creation_order):
             chain = introspect.await_chain(task.get_coro())
-            waits.append(f"{introspect.task_label(task)} waits on {introspect.awaiting_description(chain) or 'a future'}")
+            what = introspect.awaiting_description(chain) or "a future"
+            waits.append(f"{introspect.task_label(task)} waits on {what}")
         self.deadlock = "deadlock: nothing is ready and nothing can wake the loop" + (
             "; " + "; ".join(waits) if waits else "")
         # As ``corodbg --headless`` does at a deadlock (a replay of this schedule will): say it, and
@@ -184,7 +185,7 @@ class ChildRun:
                 unretrieved.append(f"{message}: {type(error).__name__}: {error}" if error is not None else message)
             original(loop, context)
 
-        StepLoop.call_exception_handler = call_exception_handler  # type: ignore[method-assign]
+        StepLoop.call_exception_handler = call_exception_handler  # type: ignore[method-assign, assignment]
 
     def end(self, code: Optional[int], hang: float = 0.0) -> NoReturn:
         """However the run ended: the failure (if any), the schedule if asked, one JSON object, exit."""

@@ -31,10 +31,10 @@ import threading
 import time
 from typing import Any, Dict, List, Optional
 
+from corodbg.agent import runner
 from corodbg.agent.explore.run import OUTPUT_LIMIT, ChildRun
 from corodbg.agent.loop.install import install_step_loop
 from corodbg.agent.loop.step_loop import step_the_programs_own_loop_classes, track_wrapped_futures
-from corodbg.agent import runner
 from corodbg.agent.runner import Target
 
 #: Real seconds beyond the run's own --timeout (its alarm) before the server kills a child outright.
@@ -82,13 +82,13 @@ def preimport(target: Target) -> None:
         source = path
         try:
             runner.precompiled[path] = runner.compile_script(path)
-        except Exception:  # noqa: S110 -- a syntax error: each run reports it, as python would
+        except Exception:
             pass
     random.Random("warm")  # a str seed imports its hash lazily: once here, not in every run
     for name in imported_modules(source) if source else []:
         try:
             importlib.import_module(name)
-        except BaseException:  # noqa: B036 -- the program's import, not ours: the run shows it
+        except BaseException:
             pass
 
 
