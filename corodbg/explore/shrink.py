@@ -12,6 +12,7 @@ next schedule.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 #: At most so many runs spent shrinking.
@@ -37,9 +38,15 @@ def failure_key(result: Dict[str, Any]) -> Tuple[str, str]:
     kind = failure.get("kind", "")
     if kind != "exit":
         return kind, ""
-    lines = [line for line in (result.get("output") or "").splitlines() if line.strip()]
-    last = lines[-1] if lines else ""
-    return kind, last.split(":", 1)[0] if not last.startswith(" ") else ""
+    for line in reversed((result.get("output") or "").splitlines()):
+        found = _EXCEPTION_LINE.match(line)
+        if found:
+            return kind, found.group(1)
+    return kind, ""  # (pytest's summary line holds a duration: not compared)
+
+
+#: The last line of a traceback: ``KeyError: 'url'``, ``mod.CustomError``, ``AssertionError``.
+_EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Group))(?::|$)")
 
 
 def shrink(failing: Dict[str, Any], family: str, run: Callable[[Dict[str, Any]], Dict[str, Any]],

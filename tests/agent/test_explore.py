@@ -138,3 +138,18 @@ def test_a_saved_schedule_does_not_replay_another_program(tmp_path: Path) -> Non
     assert done.returncode == 2
     assert done.stderr == (f"corodbg: {schedule} is a schedule of 'check_then_act.py', "
                            "not of 'check_then_act_other.py'\n")
+
+
+def test_a_pytest_test_is_explored_as_a_module_target(tmp_path: Path) -> None:
+    (tmp_path / "test_shop.py").write_text((PROGRAMS / "shop_race_check.py").read_text())
+    schedule = tmp_path / "shop.json"
+    target = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "test_shop.py::test_two_buyers_one_widget"]
+    done = run("explore", "--seed", "1", "--any-order", "--save", str(schedule), *target, cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "FAILED test_shop.py::test_two_buyers_one_widget - assert -1 >= 0" in done.stdout
+    assert deviation_count(saved(schedule)) <= 2
+    again = run("--headless", "--replay", str(schedule), *target, cwd=tmp_path)
+    assert again.returncode == 1 and "assert -1 >= 0" in again.stdout, again.stdout + again.stderr
+    clean = run("explore", "--seed", "1", "--any-order", "--runs", "20", *target[:-1], "test_shop.py::test_other",
+                cwd=tmp_path)
+    assert clean.returncode == 0, clean.stdout + clean.stderr

@@ -72,6 +72,7 @@ def preimport(target: Target) -> None:
             spec = importlib.util.find_spec(target.path_or_module)
             if spec is not None and spec.submodule_search_locations is not None:
                 importlib.import_module(target.path_or_module)
+                _preimport_plugins(target.path_or_module)
                 spec = importlib.util.find_spec(target.path_or_module + ".__main__")
             source = spec.origin if spec is not None else None
         except Exception:
@@ -90,6 +91,28 @@ def preimport(target: Target) -> None:
             importlib.import_module(name)
         except BaseException:
             pass
+
+
+def _preimport_plugins(package: str) -> None:
+    """pytest imports its plugins at each start: import them once here, so that a run costs the test."""
+    if package != "pytest":
+        return
+    try:
+        from _pytest.config import default_plugins  # type: ignore[import-not-found, unused-ignore]
+    except Exception:
+        return
+    names = [f"_pytest.{name}" for name in default_plugins]
+    try:  # the installed plugins (their entry points), which pytest loads at each start too
+        from importlib.metadata import entry_points
+
+        names += [point.module for point in entry_points(group="pytest11")]
+    except Exception:
+        pass
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:  # pytest will say what is wrong, in the run
+            continue
 
 
 def serve(setup: Dict[str, Any]) -> int:
