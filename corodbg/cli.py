@@ -22,6 +22,7 @@ from corodbg.agent.runner import Target
 USAGE = """\
 usage: corodbg [options] SCRIPT [ARGS...]
        corodbg [options] -m MODULE [ARGS...]
+       corodbg explore [options] SCRIPT|-m MODULE [ARGS...]   (corodbg explore --help)
 
 A step debugger for Python coroutines: the program starts paused before its
 event loop runs anything.
@@ -184,8 +185,13 @@ def check_script(path: str) -> None:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words[:1] == ["explore"]:
+        from corodbg.explore import main as explore
+
+        return explore(words[1:])
     try:
-        options = parse_args(sys.argv[1:] if argv is None else argv)
+        options = parse_args(words)
         if options.trace is not None:
             trace_dir = os.path.dirname(os.path.abspath(options.trace))
             if not os.path.isdir(trace_dir):

@@ -17,7 +17,7 @@ import os
 import sys
 import types
 from dataclasses import dataclass, field
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from corodbg.agent.tracing.usercode import OWN_FILES
 
@@ -66,11 +66,19 @@ def run_target(target: Target) -> Outcome:
     return Outcome(code=0)
 
 
-def run_script(path: str) -> None:
-    """Run a file as ``__main__`` the way the interpreter does (runpy would change sys.argv[0])."""
+#: Scripts compiled ahead (``corodbg explore``'s fork server compiles once for all its runs): path -> code.
+precompiled: Dict[str, types.CodeType] = {}
+
+
+def compile_script(path: str) -> types.CodeType:
     with io.open_code(path) as file:
         source = file.read()
-    code = compile(source, path, "exec", dont_inherit=True)
+    return compile(source, path, "exec", dont_inherit=True)
+
+
+def run_script(path: str) -> None:
+    """Run a file as ``__main__`` the way the interpreter does (runpy would change sys.argv[0])."""
+    code = precompiled.get(path) or compile_script(path)
     module = types.ModuleType("__main__")
     module.__dict__.update({
         "__file__": path, "__cached__": None, "__builtins__": builtins, "__spec__": None,

@@ -348,10 +348,12 @@ class StepLoop(asyncio.SelectorEventLoop):
             if watch is not None and self._steps >= watch:
                 self.observe_steps = True
             if self.observe_steps and self.observer is not None:
-                while ready and ready[0]._cancelled:
+                if ready[0]._cancelled:
+                    # One of the batch, as the unobserved path counts it: the batch must end at the
+                    # same handle observed or not, or a replay (observed only at its picks) would
+                    # collect due timers at another point than the run it replays.
                     ready.popleft()
-                if not ready:
-                    break
+                    continue
                 index = self.observer.before_step(self)
                 if index:
                     handle = ready[index]

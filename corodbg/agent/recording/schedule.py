@@ -119,9 +119,12 @@ def load(path: str, program: str, is_module: bool) -> Dict[str, Any]:
             int(pick["step"]), int(pick["index"]), str(pick["item"])
         for step, when in data["clock"]:
             int(step), float(when)
+        for index, factor in data.get("timers", []):  # corodbg explore's timing family
+            if int(index) < 0 or not float(factor) > 0:
+                raise ValueError
         int(data["steps"])
     except (KeyError, TypeError, ValueError):
-        raise ScheduleError(f"{path}: malformed schedule (picks, clock or steps)") from None
+        raise ScheduleError(f"{path}: malformed schedule (picks, clock, timers or steps)") from None
     return data
 
 

@@ -1,0 +1,10 @@
+"""Never ends: a heartbeat every virtual second."""
+import asyncio
+
+
+async def main():
+    while True:
+        await asyncio.sleep(1)
+
+
+asyncio.run(main())

@@ -1,0 +1,155 @@
+"""corodbg explore: planted races found with --seed 1, shrunk, saved, replayed to the same failure; fixed twins clean.
+
+Real runs of ``python -m corodbg explore`` and ``python -m corodbg --headless --replay``
+in a subprocess, as a user runs them (tests/agent/programs/explore holds the programs).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+from support import corodbg_env
+
+PROGRAMS = Path(__file__).resolve().parent / "programs" / "explore"
+TIMEOUT = 240
+
+#: program -> (family options, what the failure line says, what the replay's stderr says)
+RACES = {
+    "check_then_act.py": (["--any-order"], "AssertionError: oversold", "AssertionError: oversold"),
+    "lost_wakeup.py": (["--any-order"], "deadlock: nothing is ready", "deadlock: nothing is ready"),
+    "loaded_by_now.py": ([], "KeyError: 'url'", "KeyError: 'url'"),
+    "semaphore_twice.py": ([], "AssertionError: two jobs hold the one connection",
+                           "AssertionError: two jobs hold the one connection"),
+}
+
+
+def run(*args: str, cwd: Path = PROGRAMS) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "corodbg", *args], cwd=cwd, capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=TIMEOUT, env=corodbg_env())
+
+
+def explore(*args: str) -> subprocess.CompletedProcess:
+    return run("explore", *args)
+
+
+def saved(path: Path) -> Dict[str, Any]:
+    return json.loads(path.read_text())
+
+
+def deviation_count(data: Dict[str, Any]) -> int:
+    return len(data["picks"]) + len(data.get("timers", []))
+
+
+@pytest.mark.parametrize("program", sorted(RACES))
+def test_a_planted_race_is_found_shrunk_saved_and_replayed_to_the_same_failure(program: str, tmp_path: Path) -> None:
+    family, failure, replayed = RACES[program]
+    schedule = tmp_path / "failing.json"
+    done = explore("--seed", "1", "--runs", "2000", "--save", str(schedule), *family, program)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "failure: " in done.stdout and failure in done.stdout.split("failure: ", 1)[1].splitlines()[0]
+    data = saved(schedule)
+    assert 1 <= deviation_count(data) <= 2, done.stdout
+    words = re.findall(r"^  \d+\. (.*)$", done.stdout, re.M)
+    assert len(words) == deviation_count(data)  # each deviation named in words
+    assert data["explore"]["deviations"] == words
+    assert f"replay it: corodbg --headless --replay {schedule} {program}" in done.stdout
+    again = run("--headless", "--replay", str(schedule), program)
+    assert again.returncode == 1, again.stderr
+    assert replayed in again.stderr
+    assert "diverged" not in again.stderr
+
+
+@pytest.mark.parametrize("program", sorted(RACES))
+def test_the_fixed_twin_is_clean_for_1000_runs(program: str) -> None:
+    family = RACES[program][0]
+    twin = program.replace(".py", "_fixed.py")
+    done = explore("--seed", "1", "--runs", "1000", *family, twin)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"no failing schedule for {twin} in 1000 runs (seed 1)" in done.stdout
+
+
+def test_the_same_seed_repeats_the_session_exactly_whatever_the_jobs(tmp_path: Path) -> None:
+    reports: List[str] = []
+    files: List[str] = []
+    for jobs in ("1", "1", "2"):
+        schedule = tmp_path / f"jobs{jobs}-{len(files)}.json"
+        done = explore("--seed", "7", "--any-order", "--jobs", jobs, "--save", str(schedule), "check_then_act.py")
+        assert done.returncode == 1, done.stderr
+        reports.append(done.stdout.replace(str(schedule), "FILE"))
+        files.append(json.dumps(saved(schedule)["picks"]))
+    assert reports[0] == reports[1] == reports[2]
+    assert files[0] == files[1] == files[2]
+    other = explore("--seed", "8", "--any-order", "--save", str(tmp_path / "other.json"), "check_then_act.py")
+    assert other.stdout.replace(str(tmp_path / "other.json"), "FILE") != reports[0]
+
+
+def test_pct_finds_the_check_then_act_race(tmp_path: Path) -> None:
+    schedule = tmp_path / "pct.json"
+    done = explore("--seed", "1", "--strategy", "pct", "--depth", "2", "--save", str(schedule), "check_then_act.py")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "strategy: pct, depth 2" in done.stdout
+    assert run("--headless", "--replay", str(schedule), "check_then_act.py").returncode == 1
+
+
+def test_a_check_that_is_false_at_the_end_fails_the_run(tmp_path: Path) -> None:
+    schedule = tmp_path / "check.json"
+    done = explore("--seed", "1", "--check", "counter == 4", "--save", str(schedule), "lost_update.py")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "failure: --check 'counter == 4' is false (counter = 3)" in done.stdout
+    assert deviation_count(saved(schedule)) <= 2
+    assert explore("--seed", "1", "--runs", "50", "lost_update.py").returncode == 0  # exits 0 without the check
+
+
+def test_an_unretrieved_task_exception_and_a_hang_are_failures(tmp_path: Path) -> None:
+    done = explore("--save", str(tmp_path / "u.json"), "unretrieved.py")
+    assert done.returncode == 1
+    assert "failure: Task exception was never retrieved: ValueError: nobody looked" in done.stdout
+    assert "fails under the default schedule" in done.stdout
+    hang = explore("--timeout", "0.3", "--save", str(tmp_path / "h.json"), "forever.py")
+    assert hang.returncode == 1
+    assert "failure: still running after 0.3 s (--timeout)" in hang.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["missing.py"], "corodbg explore: no such file: missing.py"),
+    (["--check", "counter =", "lost_update.py"], "corodbg explore: --check 'counter =' is not a Python expression"),
+    (["--strategy", "dfs", "lost_update.py"], "corodbg explore: option --strategy is random or pct, not 'dfs'"),
+    (["--runs", "many", "lost_update.py"], "corodbg explore: option --runs needs an integer of at least 1"),
+    (["--save", "/no/such/dir/x.json", "lost_update.py"],
+     "corodbg explore: cannot save the schedule: no such directory"),
+])
+def test_bad_input_is_one_line_and_exit_2(args: List[str], message: str) -> None:
+    done = explore(*args)
+    assert done.returncode == 2
+    assert done.stderr.startswith(message) and done.stderr.count("\n") == 1, done.stderr
+    assert done.stdout == ""
+
+
+def test_a_saved_schedule_does_not_replay_another_program(tmp_path: Path) -> None:
+    schedule = tmp_path / "race.json"
+    assert explore("--seed", "1", "--any-order", "--save", str(schedule), "check_then_act.py").returncode == 1
+    done = run("--headless", "--replay", str(schedule), "check_then_act_other.py")
+    assert done.returncode == 2
+    assert done.stderr == (f"corodbg: {schedule} is a schedule of 'check_then_act.py', "
+                           "not of 'check_then_act_other.py'\n")
+
+
+def test_a_pytest_test_is_explored_as_a_module_target(tmp_path: Path) -> None:
+    (tmp_path / "test_shop.py").write_text((PROGRAMS / "shop_race_check.py").read_text())
+    schedule = tmp_path / "shop.json"
+    target = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "test_shop.py::test_two_buyers_one_widget"]
+    done = run("explore", "--seed", "1", "--any-order", "--save", str(schedule), *target, cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "FAILED test_shop.py::test_two_buyers_one_widget - assert -1 >= 0" in done.stdout
+    assert deviation_count(saved(schedule)) <= 2
+    again = run("--headless", "--replay", str(schedule), *target, cwd=tmp_path)
+    assert again.returncode == 1 and "assert -1 >= 0" in again.stdout, again.stdout + again.stderr
+    clean = run("explore", "--seed", "1", "--any-order", "--runs", "20", *target[:-1], "test_shop.py::test_other",
+                cwd=tmp_path)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
