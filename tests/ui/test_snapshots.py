@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 import pytest
+from textual.widgets import Input
 from ui_helpers import make_app, press_and_settle
 
 SIZE = (110, 32)
@@ -24,6 +25,10 @@ NEEDS_QUALNAMES = pytest.mark.skipif(sys.version_info < (3, 11), reason="3.10 na
 def snap(snap_compare, program: str, *keys: str, size=SIZE) -> bool:
     async def run_before(pilot) -> None:
         await press_and_settle(pilot, *keys)
+        # A text box's cursor blinks on a timer: shown or not depends on when the screen is taken.
+        for box in pilot.app.screen.query(Input):
+            box.cursor_blink = False
+        await pilot.pause()
 
     return snap_compare(make_app(program), terminal_size=size, run_before=run_before)
 
