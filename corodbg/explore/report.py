@@ -56,7 +56,7 @@ def found(options: ExploreOptions, seed: int, search: SearchResult, failing: Dic
           final: Dict[str, Any], tries: int, saved: Optional[str]) -> str:
     failure = final.get("failure") or failing["failure"]
     first = failing["run"]
-    lines = [f"corodbg explore: {options.target.display} fails at run {first + 1} of {search.runs} (seed {seed})"
+    lines = [f"corodbg explore: {options.target.display} fails at run {first + 1} (seed {seed})"
              if first else f"corodbg explore: {options.target.display} fails under the default schedule "
                            "(no deviation needed)",
              f"family: {family_text(options)}",
