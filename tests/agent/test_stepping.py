@@ -128,6 +128,14 @@ def test_a_lock_waiter_woken_up_names_the_lock_and_the_task_that_released_it() -
     assert wakes == ["wake Task-3 b(): Lock lock released by Task-2 a()"]
 
 
+def test_gathers_callbacks_count_the_children_as_gather_will_when_they_run() -> None:
+    _, events = debug("lock_handoff.py", *["send"] * 6)
+    descriptions = {item["description"] for e in events if e["event"] == "pause" for item in e["ready"]}
+    # Both children done before either callback ran: the second to run is the one that completes gather.
+    assert {"gather in Task-1 main(): Task-2 a() finished (1 of 2 done)",
+            "gather in Task-1 main(): Task-3 b() finished (2 of 2 done)"} <= descriptions
+
+
 def test_a_lock_released_while_several_steps_ran_is_not_pinned_on_one_of_them() -> None:
     _, events = debug("lock_handoff.py", "break lock_handoff.py:7", "continue", "continue")
     pause = next(e for e in events if e["event"] == "pause" and e["reason"] == "breakpoint")

@@ -214,8 +214,30 @@ def _gather_child_done(callback: Any, owner: Any, args: Tuple[Any, ...]) -> Expl
     parents = introspect._waiting_tasks(outer) if outer is not None else []
     who = f" in {introspect.task_label(parents[0])}" if parents else ""
     what = introspect.task_label(child) if isinstance(child, asyncio.Task) else "a child"
-    progress = f" ({finished + 1} of {count} done)" if isinstance(count, int) and isinstance(finished, int) else ""
+    progress = ""
+    if isinstance(count, int) and isinstance(finished, int):
+        # Counted as gather will count when this callback runs: the children it has counted, plus the
+        # callbacks of other children queued ahead of this one (two children done in one step: 1, then 2).
+        progress = f" ({finished + _gather_callbacks_ahead(outer, child) + 1} of {count} done)"
     return "callback", f"gather{who}: {what} finished{progress}", parents[0] if parents else None
+
+
+def _gather_callbacks_ahead(outer: Any, child: Any) -> int:
+    """How many of ``outer``'s per-child callbacks wait in the ready queue before ``child``'s."""
+    try:
+        ready = child.get_loop()._ready
+    except Exception:
+        return 0
+    ahead = 0
+    for handle in ready:
+        callback, args = _unwrap(handle._callback, tuple(handle._args or ()))
+        if getattr(callback, "__name__", "") != "_done_callback" or _closure(callback).get("outer") is not outer:
+            continue
+        if args and args[0] is child:
+            return ahead
+        if not handle._cancelled:
+            ahead += 1
+    return 0
 
 
 def _release_waiter(callback: Any, owner: Any, args: Tuple[Any, ...]) -> Explained:
