@@ -30,10 +30,14 @@ def speed(found: SearchResult) -> None:
 
 
 def _notes(found: SearchResult) -> List[str]:
-    if not found.outside:
-        return []
-    return [f"note: {found.outside} of {found.runs} runs waited on the outside (threads, sockets, subprocesses): "
-            "their timing is real, not explored, and such a run may not replay exactly"]
+    notes = []
+    if found.nothing_to_vary:
+        notes.append("note: the program made no timer (no sleep > 0, no timeout), so the timing family has "
+                     "nothing to vary: every run would be this one; --any-order tries other orders")
+    if found.outside:
+        notes.append(f"note: {found.outside} of {found.runs} runs waited on the outside (threads, sockets, "
+                     "subprocesses): their timing is real, not explored, and such a run may not replay exactly")
+    return notes
 
 
 def failure_text(failure: Dict[str, Any], output: str) -> str:
@@ -46,7 +50,8 @@ def failure_text(failure: Dict[str, Any], output: str) -> str:
 
 
 def nothing_found(options: ExploreOptions, seed: int, found: SearchResult) -> str:
-    lines = [f"corodbg explore: no failing schedule for {options.target.display} in {found.runs} runs "
+    runs = f"{found.runs} run" + ("" if found.runs == 1 else "s")
+    lines = [f"corodbg explore: no failing schedule for {options.target.display} in {runs} "
              f"(seed {seed}); {found.distinct} distinct schedules",
              f"family: {family_text(options)}", *_notes(found)]
     return "\n".join(lines)

@@ -29,6 +29,8 @@ class SearchResult:
     outside: int = 0                # runs that waited on the outside (threads, sockets, subprocesses)
     baseline_steps: int = 0
     signatures: Set[str] = field(default_factory=set)
+    #: The timing family and a program that made no timer: every run would be the default one.
+    nothing_to_vary: bool = False
 
 
 def request(options: ExploreOptions, seed: int, run: int, steps_hint: int) -> Dict[str, Any]:
@@ -66,8 +68,9 @@ def search(options: ExploreOptions, seed: int, servers: List[Server]) -> SearchR
                           outside=1 if baseline.get("outside") else 0, baseline_steps=baseline.get("steps") or 0)
     if baseline.get("signature"):
         result.signatures.add(baseline["signature"])
-    if baseline.get("failure") is not None:
-        result.failing = baseline
+    if baseline.get("failure") is not None or (options.family == "timing" and baseline.get("timers") == 0):
+        result.failing = baseline if baseline.get("failure") is not None else None
+        result.nothing_to_vary = result.failing is None
         result.seconds = time.monotonic() - started
         return result
     steps_hint = max(1, result.baseline_steps)

@@ -153,3 +153,11 @@ def test_a_pytest_test_is_explored_as_a_module_target(tmp_path: Path) -> None:
     clean = run("explore", "--seed", "1", "--any-order", "--runs", "20", *target[:-1], "test_shop.py::test_other",
                 cwd=tmp_path)
     assert clean.returncode == 0, clean.stdout + clean.stderr
+
+
+def test_the_timing_family_stops_at_once_when_the_program_makes_no_timer() -> None:
+    """No sleep > 0, no timeout: every timing run would be the default one; it says so, exit 0."""
+    done = explore("--seed", "1", "check_then_act_fixed.py")
+    assert done.returncode == 0, done.stderr
+    assert "in 1 run (seed 1)" in done.stdout
+    assert "the program made no timer" in done.stdout and "--any-order" in done.stdout

@@ -220,6 +220,7 @@ class ChildRun:
             "run": self.request["run"], "failure": failure, "steps": explorer.steps,
             "deviations": len(explorer.picks) + (len(self.factors.scaled) if self.factors is not None else 0),
             "signature": _signature(explorer.picks, clock), "outside": len(outside),
+            "timers": self.factors.count if self.factors is not None else None,  # what the timing family can vary
         }
         if failure is not None or self.request.get("schedule"):
             exit_code = 1 if code is None else code
