@@ -161,3 +161,9 @@ def test_the_timing_family_stops_at_once_when_the_program_makes_no_timer() -> No
     assert done.returncode == 0, done.stderr
     assert "in 1 run (seed 1)" in done.stdout
     assert "the program made no timer" in done.stdout and "--any-order" in done.stdout
+
+
+def test_each_run_ends_as_python_ends_a_program_with_its_atexit_handlers() -> None:
+    done = explore("--seed", "1", "--any-order", "--runs", "5", "--check", "saved", "saves_at_exit.py")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no failing schedule" in done.stdout

@@ -13,7 +13,7 @@ replays under ``corodbg --headless --replay``. A run fails when:
 - the user's ``--check`` expression, evaluated in ``__main__`` at the end, is false or raises.
 
 The child answers with one JSON object on its result pipe, then leaves with
-``os._exit`` (the program's atexit handlers do not run).
+``os._exit``, after the program's atexit handlers (run as python runs them at exit).
 
 Standard library only: this module runs inside the debuggee.
 """
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import atexit
 import gc
 import hashlib
 import json
@@ -172,6 +173,9 @@ class ChildRun:
             code = outcome.code
         except BaseException:  # (run_target reports the program's own; this would be corodbg's)
             code = 70
+        # The program's atexit handlers, as python runs them at exit (the run ends with os._exit):
+        # still under --timeout, so a handler that hangs is reported as a hang.
+        atexit._run_exitfuncs()
         self.end(code)
 
     def _watch_unretrieved(self) -> None:
