@@ -39,6 +39,8 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Deque, Dict, List, Optional, Protocol, Set, Tuple, TypeVar
 
+from corodbg.agent.tracing import taskends
+
 # The same thresholds as asyncio's base_events, so timer clean-up matches.
 _MIN_SCHEDULED_TIMER_HANDLES = 100
 _MIN_CANCELLED_TIMER_HANDLES_FRACTION = 0.5
@@ -243,8 +245,16 @@ class StepLoop(asyncio.SelectorEventLoop):
         self._task_types = _TaskTypes()
         self.record = ScheduleRecord()
         self.observer: Optional[StepObserver] = None
-        self.observe_steps = False
-        self.watch_task_ends = False
+        #: Set by ``hint_task_end``: a task may have ended in the handle that runs (see taskends.py).
+        self._ended_hint = False
+        self._observe = False
+        #: ``observe_steps or _ended_hint``: the one flag the unobserved batch reads per handle.
+        self._attention = False
+        #: Task ends come as hints (3.12+): the unobserved batch looks only after a hinted handle.
+        self._hinted = False
+        self._watch_ends = False
+        #: The step loop has made a task whose coroutine has no Python code: no hint would come.
+        self._unhintable_task = False
         #: A step count at which the observer must be asked before the next handle, even under
         #: continue (a replayed pick, ``goto N``): the unobserved batch stops there.
         self.watch_step: Optional[int] = None
@@ -258,9 +268,49 @@ class StepLoop(asyncio.SelectorEventLoop):
         self.ran_unknown = False
         self._executor_futures: List[asyncio.Future] = []
         self._internal_fds = len(self._selector.get_map())
+        self.observe_steps = False
+        self.watch_task_ends = False
         hook = StepLoop.on_created
         if hook is not None:
             hook(self)
+
+    # -- what the unobserved batch watches -----------------------------------
+
+    @property
+    def observe_steps(self) -> bool:
+        """The observer is asked before and told after each handle (a step, a pause request: any thread may set it)."""
+        return self._observe
+
+    @observe_steps.setter
+    def observe_steps(self, value: bool) -> None:
+        self._observe = value  # before _attention: the batch reads _observe after clearing _attention
+        self._attention = value or self._ended_hint
+
+    @property
+    def watch_task_ends(self) -> bool:
+        """The observer is told of every task's end at once (``on_task_done``): someone looks at pauses."""
+        return self._watch_ends
+
+    @watch_task_ends.setter
+    def watch_task_ends(self, value: bool) -> None:
+        self._watch_ends = value
+        self._hinted = value and not self._unhintable_task and taskends.start()
+
+    def hint_task_end(self) -> None:
+        """A task's coroutine code returned or a coroutine raised (taskends.py): look after this handle."""
+        self._ended_hint = True
+        self._attention = True
+
+    def create_task(self, coro: Any, *args: Any, **kwargs: Any) -> Any:
+        """asyncio's ``create_task``; the task's coroutine code then hints at its return (taskends.py)."""
+        task = super().create_task(coro, *args, **kwargs)
+        if taskends.AVAILABLE:
+            get_coro = getattr(task, "get_coro", None)
+            inner = get_coro() if get_coro is not None else coro
+            if not taskends.watch_code(coro if inner is None else inner) and not task.done():
+                self._unhintable_task = True  # (a coroutine of C or Cython): every handle is looked at
+                self._hinted = False
+        return task
 
     # -- the clock -----------------------------------------------------------
 
@@ -415,13 +465,15 @@ class StepLoop(asyncio.SelectorEventLoop):
     def _run_unobserved(self, count: int) -> int:
         """The ready batch while nobody observes (continue): only the step count, task ends, the pause flag.
 
-        Per handle, besides asyncio's own work: a local counter, one attribute
-        read (``observe_steps``, set by a pause request from any thread) and,
-        when task ends are watched, a look at the task the handle stepped (see
-        ``_ended_task``). Which tasks ran is not noted: ``ran_unknown`` tells the
-        next pause that any task may have changed. Returns how many handles of
-        the batch are left when observation starts during it (a pause request,
-        a breakpoint, a pause in ``on_task_done``).
+        Per handle, besides asyncio's own work: a local counter and one attribute
+        read (``_attention``: ``observe_steps``, set by a pause request from any
+        thread, or a task-end hint). When task ends are watched, the task the
+        handle stepped is looked at only after a hinted handle on 3.12+
+        (agent/tracing/taskends.py), after every handle before 3.12 or when a
+        task's coroutine has no Python code. Which tasks ran is not noted:
+        ``ran_unknown`` tells the next pause that any task may have changed.
+        Returns how many handles of the batch are left when observation starts
+        during it (a pause request, a breakpoint, a pause in ``on_task_done``).
         """
         ready = self._ready
         popleft = ready.popleft
@@ -432,7 +484,33 @@ class StepLoop(asyncio.SelectorEventLoop):
         # (nothing else takes from it while the batch runs unobserved).
         self._counting = sys._getframe()
         try:
-            if self.watch_task_ends:
+            task: Any = None
+            if self._hinted:
+                while count:
+                    count -= 1
+                    handle = popleft()
+                    if handle._cancelled:
+                        continue
+                    steps += 1
+                    handle._run()
+                    if self._attention:
+                        if self._ended_hint:
+                            self._ended_hint = False
+                            self._attention = False  # (before observe_steps is read, below)
+                            task = getattr(handle._callback, "__self__", None)  # type: ignore[attr-defined]
+                            if self._task_types[task.__class__] and task.done():
+                                self._steps = steps
+                                self._counting = None
+                                self._task_ended(task)
+                                self._counting = sys._getframe()
+                            task = None
+                        if self._observe:
+                            self._steps = steps
+                            self._counting = None
+                            if self.observer is not None:
+                                self.observer.after_step(self, handle)
+                            return count
+            elif self.watch_task_ends:
                 task_types = self._task_types
                 while count:
                     count -= 1
@@ -443,14 +521,14 @@ class StepLoop(asyncio.SelectorEventLoop):
                     handle._run()
                     # A task step or wake-up is a method of its task (``__self__``); cheaper than
                     # isinstance, the dict knows every class it has seen (see _TaskTypes).
-                    task: Any = getattr(handle._callback, "__self__", None)  # type: ignore[attr-defined]
+                    task = getattr(handle._callback, "__self__", None)  # type: ignore[attr-defined]
                     if task_types[task.__class__] and task.done():
                         self._steps = steps
                         self._counting = None
                         self._task_ended(task)
                         self._counting = sys._getframe()
                     task = None  # a finished task must be freeable before the next handle runs
-                    if self.observe_steps:
+                    if self._attention and self._observed_now():
                         self._steps = steps
                         self._counting = None
                         if self.observer is not None:
@@ -464,7 +542,7 @@ class StepLoop(asyncio.SelectorEventLoop):
                         continue
                     steps += 1
                     handle._run()
-                    if self.observe_steps:
+                    if self._attention and self._observed_now():
                         self._steps = steps
                         self._counting = None
                         if self.observer is not None:
@@ -475,6 +553,15 @@ class StepLoop(asyncio.SelectorEventLoop):
             self._steps = steps
             self._counting = None
             handle = task = None  # as in _run_once: no frame object of this call may keep the last handle
+
+    def _observed_now(self) -> bool:
+        """Whether observation starts (a pause request): a mere task-end hint is dropped where nobody takes hints."""
+        self._ended_hint = False
+        self._attention = False
+        if self._observe:  # read after clearing: a pause request set from another thread meanwhile is not lost
+            self._attention = True
+            return True
+        return False
 
     def _check_task_end(self, handle: asyncio.Handle) -> None:
         """Note which task ran, and tell the observer when the step ended its task (observed steps)."""
