@@ -160,6 +160,14 @@ def test_every_way_a_task_ends_is_kept_and_a_raise_made_without_create_task_paus
                      ("direct", "failed", None)]
 
 
+def test_the_step_loop_adds_two_attributes_only_to_asyncios_loop() -> None:
+    """Past ~30 instance attributes CPython gives up its compact layout, and asyncio's own
+    ``self._ready`` lookups in ``call_soon`` slow every task switch (8-12 %): the step loop keeps
+    its state in one object (``_s``) plus the per-handle flag (agent/loop/step_loop.py, _LoopState)."""
+    done, _ = debug("loop_layout.py", "continue")
+    assert done.stdout == "['_attention', '_s'] 2\n"
+
+
 def test_a_breakpoint_on_a_line_without_code_moves_to_the_next_line_with_code() -> None:
     _done, events = debug("race.py", "break race.py:7", "continue")
     assert replies(events)[0].endswith("race.py:8")  # line 7 is `global counter`: no instruction
