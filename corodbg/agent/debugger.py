@@ -34,6 +34,7 @@ from corodbg.agent.inspection.saferepr import bounded_call, repr_timer, safe_rep
 from corodbg.agent.inspection.task_cache import ReadyItemCache, TaskInfoCache
 from corodbg.agent.loop.step_loop import StepLoop
 from corodbg.agent.protocol import Location, PauseEvent, TaskInfo
+from corodbg.agent.tracing import taskends
 from corodbg.agent.tracing.breakpoints import BreakpointError, BreakpointTable, parse_breakpoint_spec
 from corodbg.agent.tracing.linehooks import LineHooks
 from corodbg.agent.tracing.tracer import BreakpointMonitor, LineTracer
@@ -149,6 +150,7 @@ class Debugger:
         StepLoop.on_created = None
         sys.breakpointhook = sys.__breakpointhook__
         self._stop_tracing()
+        taskends.stop()
         if _attached and _attached[0] is self:
             _attached.clear()
 
@@ -171,6 +173,7 @@ class Debugger:
                 loop.observer = None
                 loop.observe_steps = False
                 loop.watch_task_ends = False
+        taskends.stop()
         forget = getattr(self.frontend, "forget_in_child", None)
         if forget is not None:
             forget()

@@ -163,6 +163,33 @@ def test_finished_tasks_stay_listed_with_their_results_after_they_are_collected(
     assert done.stdout == "30\n"
 
 
+def test_every_way_a_task_ends_is_kept_and_a_raise_made_without_create_task_pauses_at_once() -> None:
+    """Under continue, task ends come as sys.monitoring hints on 3.12+ (agent/tracing/taskends.py).
+
+    Returns of a coroutine also awaited directly, an exception caught inside the task, a
+    generator-based coroutine, a cancel before the first step, and a task made with
+    ``asyncio.Task(...)`` (no ``create_task``) that raises: each must be kept (or pause) as
+    the per-handle check of 3.10/3.11 does, at the same step.
+    """
+    done, events = debug("task_ends.py", "continue")
+    assert done.stdout == "2450 [42, 'caught', 'generator-based', 'cancelled']\n"
+    pauses = [e for e in events if e["event"] == "pause"]
+    assert [(p["reason"], p["step"]) for p in pauses] == [("start", 0), ("exception", 61), ("end", 70)]
+    assert stops(events)[1] == ("exception", "direct_fail:31", "direct")
+    ended = [(t["name"], t["state"], t["result"]) for t in pauses[1]["tasks"]]
+    assert ended == [("Task-1", "waiting", None), ("cancelled", "cancelled", None), ("double", "done", "42"),
+                     ("catches", "done", "'caught'"), ("old_style", "done", "'generator-based'"),
+                     ("direct", "failed", None)]
+
+
+def test_the_step_loop_adds_two_attributes_only_to_asyncios_loop() -> None:
+    """Past ~30 instance attributes CPython gives up its compact layout, and asyncio's own
+    ``self._ready`` lookups in ``call_soon`` slow every task switch (8-12 %): the step loop keeps
+    its state in one object (``_s``) plus the per-handle flag (agent/loop/step_loop.py, _LoopState)."""
+    done, _ = debug("loop_layout.py", "continue")
+    assert done.stdout == "['_attention', '_s'] 2\n"
+
+
 def test_a_breakpoint_on_a_line_without_code_moves_to_the_next_line_with_code() -> None:
     _done, events = debug("race.py", "break race.py:7", "continue")
     assert replies(events)[0].endswith("race.py:8")  # line 7 is `global counter`: no instruction

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import heapq
+import operator
 import os
 import selectors
 import signal
@@ -38,6 +39,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Deque, Dict, List, Optional, Protocol, Set, Tuple, TypeVar
+
+from corodbg.agent.tracing import taskends
 
 # The same thresholds as asyncio's base_events, so timer clean-up matches.
 _MIN_SCHEDULED_TIMER_HANDLES = 100
@@ -210,6 +213,84 @@ class _TaskTypes(dict):
         return is_task
 
 
+class _LoopState:
+    """The step loop's own state, apart from the loop's instance dict.
+
+    CPython keeps an instance's attributes in a compact, shared-key layout only
+    up to ~30 of them; asyncio's loop has 26 (27 on 3.14). Past that, every
+    ``self._ready`` or ``self._debug`` in asyncio's own code (``call_soon``, once
+    per task switch) is a slower lookup: 8 % on 3.13 and 12 % on 3.14 of a program
+    that only switches tasks. So ``StepLoop`` adds two attributes only, this
+    object and the per-handle flag ``_attention``; the names others use
+    (``record``, ``observer``...) are properties reading this object.
+    """
+
+    __slots__ = (
+        "counting",
+        "ended_hint",
+        "executor_futures",
+        "hinted",
+        "internal_fds",
+        "observe",
+        "observer",
+        "on_clock_jump",
+        "ran_tasks",
+        "ran_unknown",
+        "record",
+        "steps",
+        "task_types",
+        "unhintable_task",
+        "virtual_now",
+        "virtual_time",
+        "watch_ends",
+        "watch_step",
+    )
+
+    def __init__(self, virtual_time: bool) -> None:
+        self.virtual_time = virtual_time
+        self.virtual_now = 0.0
+        self.steps = 0
+        #: The frame of ``_run_unobserved`` while it counts steps in a local (see ``StepLoop.steps``).
+        self.counting: Any = None
+        self.task_types = _TaskTypes()
+        self.record = ScheduleRecord()
+        self.observer: Optional[StepObserver] = None
+        #: Set by ``hint_task_end``: a task may have ended in the handle that runs (see taskends.py).
+        self.ended_hint = False
+        self.observe = False
+        #: Task ends come as hints (3.12+): the unobserved batch looks only after a hinted handle.
+        self.hinted = False
+        self.watch_ends = False
+        #: The step loop has made a task whose coroutine has no Python code: no hint would come.
+        self.unhintable_task = False
+        #: A step count at which the observer must be asked before the next handle, even under
+        #: continue (a replayed pick, ``goto N``): the unobserved batch stops there.
+        self.watch_step: Optional[int] = None
+        #: Told of each jump of the virtual clock (a replay checks it against the recording).
+        self.on_clock_jump: Optional[Callable[[StepLoop], None]] = None
+        #: id() of every task that ran a step since the debugger last emptied it (its
+        #: pause snapshot redescribes only those; the others cannot have changed).
+        self.ran_tasks: Set[int] = set()
+        #: Tasks ran unobserved (continue) since the debugger last looked: ``ran_tasks`` is
+        #: incomplete, any task may have changed.
+        self.ran_unknown = False
+        self.executor_futures: List[asyncio.Future] = []
+        self.internal_fds = 0
+
+
+def _state_field(name: str) -> property:
+    """A property of StepLoop that is ``name`` of its ``_LoopState``."""
+    read = operator.attrgetter(name)
+
+    def get(loop: StepLoop) -> Any:
+        return read(loop._s)
+
+    def set_(loop: StepLoop, value: Any) -> None:
+        setattr(loop._s, name, value)
+
+    return property(get, set_)
+
+
 class StepLoop(asyncio.SelectorEventLoop):
     """An asyncio event loop where an observer can pause between any two handles."""
 
@@ -234,40 +315,82 @@ class StepLoop(asyncio.SelectorEventLoop):
     virtual_time_default: bool = True
 
     def __init__(self, selector: Any = None) -> None:
-        self.virtual_time = StepLoop.virtual_time_default
-        self._virtual_now = 0.0
+        self._s = _LoopState(StepLoop.virtual_time_default)
+        #: ``observe_steps or`` a task-end hint: the one flag the unobserved batch reads per handle.
+        self._attention = False
         super().__init__(selector)
-        self._steps = 0
-        #: The frame of ``_run_unobserved`` while it counts steps in a local (see ``steps``).
-        self._counting: Any = None
-        self._task_types = _TaskTypes()
-        self.record = ScheduleRecord()
-        self.observer: Optional[StepObserver] = None
+        self._s.internal_fds = len(self._selector.get_map())
         self.observe_steps = False
         self.watch_task_ends = False
-        #: A step count at which the observer must be asked before the next handle, even under
-        #: continue (a replayed pick, ``goto N``): the unobserved batch stops there.
-        self.watch_step: Optional[int] = None
-        #: Told of each jump of the virtual clock (a replay checks it against the recording).
-        self.on_clock_jump: Optional[Callable[[StepLoop], None]] = None
-        #: id() of every task that ran a step since the debugger last emptied it (its
-        #: pause snapshot redescribes only those; the others cannot have changed).
-        self.ran_tasks: Set[int] = set()
-        #: Tasks ran unobserved (continue) since the debugger last looked: ``ran_tasks`` is
-        #: incomplete, any task may have changed.
-        self.ran_unknown = False
-        self._executor_futures: List[asyncio.Future] = []
-        self._internal_fds = len(self._selector.get_map())
         hook = StepLoop.on_created
         if hook is not None:
             hook(self)
+
+    # The state others read and write (the debugger, time travel), kept in ``_s`` (see _LoopState).
+    if TYPE_CHECKING:
+        virtual_time: bool
+        record: ScheduleRecord
+        observer: Optional[StepObserver]
+        watch_step: Optional[int]
+        on_clock_jump: Optional[Callable[[StepLoop], None]]
+        ran_tasks: Set[int]
+        ran_unknown: bool
+        internal_fds: int
+    else:
+        virtual_time = _state_field("virtual_time")
+        record = _state_field("record")
+        observer = _state_field("observer")
+        watch_step = _state_field("watch_step")
+        on_clock_jump = _state_field("on_clock_jump")
+        ran_tasks = _state_field("ran_tasks")
+        ran_unknown = _state_field("ran_unknown")
+        #: The selector's registrations when the loop was made (its self-pipe): not the program's.
+        internal_fds = _state_field("internal_fds")
+
+    # -- what the unobserved batch watches -----------------------------------
+
+    @property
+    def observe_steps(self) -> bool:
+        """The observer is asked before and told after each handle (a step, a pause request: any thread may set it)."""
+        return self._s.observe
+
+    @observe_steps.setter
+    def observe_steps(self, value: bool) -> None:
+        self._s.observe = value  # before _attention: the batch reads _observe after clearing _attention
+        self._attention = value or self._s.ended_hint
+
+    @property
+    def watch_task_ends(self) -> bool:
+        """The observer is told of every task's end at once (``on_task_done``): someone looks at pauses."""
+        return self._s.watch_ends
+
+    @watch_task_ends.setter
+    def watch_task_ends(self, value: bool) -> None:
+        self._s.watch_ends = value
+        self._s.hinted = value and not self._s.unhintable_task and taskends.start()
+
+    def hint_task_end(self) -> None:
+        """A task's coroutine code returned or a coroutine raised (taskends.py): look after this handle."""
+        self._s.ended_hint = True
+        self._attention = True
+
+    def create_task(self, coro: Any, *args: Any, **kwargs: Any) -> Any:
+        """asyncio's ``create_task``; the task's coroutine code then hints at its return (taskends.py)."""
+        task = super().create_task(coro, *args, **kwargs)
+        if taskends.AVAILABLE:
+            get_coro = getattr(task, "get_coro", None)
+            inner = get_coro() if get_coro is not None else coro
+            if not taskends.watch_code(coro if inner is None else inner) and not task.done():
+                self._s.unhintable_task = True  # (a coroutine of C or Cython): every handle is looked at
+                self._s.hinted = False
+        return task
 
     # -- the clock -----------------------------------------------------------
 
     def time(self) -> float:
         """Virtual seconds since the loop was made, or the monotonic clock with --real-time."""
-        if self.virtual_time:
-            return self._virtual_now
+        if self._s.virtual_time:
+            return self._s.virtual_now
         return time.monotonic()
 
     # -- real work: what the virtual clock must not jump over ----------------
@@ -285,7 +408,7 @@ class StepLoop(asyncio.SelectorEventLoop):
         by ``call_soon_threadsafe``, so there is no window where the job is
         finished, its result not yet delivered, and the clock jumps past it.
         """
-        pending = self._executor_futures
+        pending = self._s.executor_futures
         if len(pending) > 64:
             pending[:] = [f for f in pending if not f.done()]
         pending.append(future)
@@ -300,9 +423,9 @@ class StepLoop(asyncio.SelectorEventLoop):
         signal handler of the program's own (other than SIGINT's, see
         ``waits_for_interrupt``).
         """
-        if len(self._selector.get_map()) > self._internal_fds:
+        if len(self._selector.get_map()) > self._s.internal_fds:
             return True
-        pending = self._executor_futures
+        pending = self._s.executor_futures
         if pending:
             pending[:] = [f for f in pending if not f.done()]
             if pending:
@@ -336,7 +459,7 @@ class StepLoop(asyncio.SelectorEventLoop):
         ready = self._ready
         count = len(ready)
         if not self.observe_steps and not self._debug:
-            if self.watch_step is None:
+            if self._s.watch_step is None:
                 count = self._run_unobserved(count)
             else:
                 count = self._run_until_watched(count)
@@ -344,36 +467,36 @@ class StepLoop(asyncio.SelectorEventLoop):
         for _ in range(count):
             if not ready:
                 break
-            watch = self.watch_step
-            if watch is not None and self._steps >= watch:
+            watch = self._s.watch_step
+            if watch is not None and self._s.steps >= watch:
                 self.observe_steps = True
-            if self.observe_steps and self.observer is not None:
+            if self.observe_steps and self._s.observer is not None:
                 if ready[0]._cancelled:
                     # One of the batch, as the unobserved path counts it: the batch must end at the
                     # same handle observed or not, or a replay (observed only at its picks) would
                     # collect due timers at another point than the run it replays.
                     ready.popleft()
                     continue
-                index = self.observer.before_step(self)
+                index = self._s.observer.before_step(self)
                 if index:
                     handle = ready[index]
                     del ready[index]
-                    self.record.picks[self.steps] = index
+                    self._s.record.picks[self.steps] = index
                 else:
                     handle = ready.popleft()
             else:
                 handle = ready.popleft()
             if handle._cancelled:
                 continue
-            self._steps += 1
+            self._s.steps += 1
             if self._debug:
                 self._run_timed(handle)
             else:
                 handle._run()
             if self.watch_task_ends:
                 self._check_task_end(handle)
-            if self.observe_steps and self.observer is not None:
-                self.observer.after_step(self, handle)
+            if self.observe_steps and self._s.observer is not None:
+                self._s.observer.after_step(self, handle)
         # As asyncio's ``_run_once`` does: a frame object of this call may outlive it (the
         # traceback of a task's exception links back to it), and must not keep the last
         # handle, hence its task, alive: "exception was never retrieved" would come late.
@@ -389,25 +512,25 @@ class StepLoop(asyncio.SelectorEventLoop):
         of ``_run_unobserved`` (a local costs less than an attribute, per handle);
         it is read from that frame, which is as exact as the attribute.
         """
-        counting = self._counting
+        counting = self._s.counting
         if counting is not None:
             return counting.f_locals["steps"]
-        return self._steps
+        return self._s.steps
 
     @steps.setter
     def steps(self, value: int) -> None:
-        self._steps = value
+        self._s.steps = value
 
     def _run_until_watched(self, count: int) -> int:
         """The unobserved batch, stopping (observed) before the handle that would pass ``watch_step``."""
         while count and not self.observe_steps:
-            watch = self.watch_step
+            watch = self._s.watch_step
             if watch is None:
                 return self._run_unobserved(count)
-            if self._steps >= watch:
+            if self._s.steps >= watch:
                 self.observe_steps = True
                 break
-            chunk = min(count, watch - self._steps)
+            chunk = min(count, watch - self._s.steps)
             left = self._run_unobserved(chunk)
             count -= chunk - left
             if left:
@@ -417,25 +540,53 @@ class StepLoop(asyncio.SelectorEventLoop):
     def _run_unobserved(self, count: int) -> int:
         """The ready batch while nobody observes (continue): only the step count, task ends, the pause flag.
 
-        Per handle, besides asyncio's own work: a local counter, one attribute
-        read (``observe_steps``, set by a pause request from any thread) and,
-        when task ends are watched, a look at the task the handle stepped (see
-        ``_ended_task``). Which tasks ran is not noted: ``ran_unknown`` tells the
-        next pause that any task may have changed. Returns how many handles of
-        the batch are left when observation starts during it (a pause request,
-        a breakpoint, a pause in ``on_task_done``).
+        Per handle, besides asyncio's own work: a local counter and one attribute
+        read (``_attention``: ``observe_steps``, set by a pause request from any
+        thread, or a task-end hint). When task ends are watched, the task the
+        handle stepped is looked at only after a hinted handle on 3.12+
+        (agent/tracing/taskends.py), after every handle before 3.12 or when a
+        task's coroutine has no Python code. Which tasks ran is not noted:
+        ``ran_unknown`` tells the next pause that any task may have changed.
+        Returns how many handles of the batch are left when observation starts
+        during it (a pause request, a breakpoint, a pause in ``on_task_done``).
         """
         ready = self._ready
         popleft = ready.popleft
-        steps = self._steps
+        steps = self._s.steps
         handle = None
-        self.ran_unknown = True
+        self._s.ran_unknown = True
         # As asyncio's own loop, the batch's handles are popped without checking the queue
         # (nothing else takes from it while the batch runs unobserved).
-        self._counting = sys._getframe()
+        self._s.counting = sys._getframe()
         try:
-            if self.watch_task_ends:
-                task_types = self._task_types
+            task: Any = None
+            if self._s.hinted:
+                while count:
+                    count -= 1
+                    handle = popleft()
+                    if handle._cancelled:
+                        continue
+                    steps += 1
+                    handle._run()
+                    if self._attention:
+                        if self._s.ended_hint:
+                            self._s.ended_hint = False
+                            self._attention = False  # (before observe_steps is read, below)
+                            task = getattr(handle._callback, "__self__", None)  # type: ignore[attr-defined]
+                            if self._s.task_types[task.__class__] and task.done():
+                                self._s.steps = steps
+                                self._s.counting = None
+                                self._task_ended(task)
+                                self._s.counting = sys._getframe()
+                            task = None
+                        if self._s.observe:
+                            self._s.steps = steps
+                            self._s.counting = None
+                            if self._s.observer is not None:
+                                self._s.observer.after_step(self, handle)
+                            return count
+            elif self.watch_task_ends:
+                task_types = self._s.task_types
                 while count:
                     count -= 1
                     handle = popleft()
@@ -445,18 +596,18 @@ class StepLoop(asyncio.SelectorEventLoop):
                     handle._run()
                     # A task step or wake-up is a method of its task (``__self__``); cheaper than
                     # isinstance, the dict knows every class it has seen (see _TaskTypes).
-                    task: Any = getattr(handle._callback, "__self__", None)  # type: ignore[attr-defined]
+                    task = getattr(handle._callback, "__self__", None)  # type: ignore[attr-defined]
                     if task_types[task.__class__] and task.done():
-                        self._steps = steps
-                        self._counting = None
+                        self._s.steps = steps
+                        self._s.counting = None
                         self._task_ended(task)
-                        self._counting = sys._getframe()
+                        self._s.counting = sys._getframe()
                     task = None  # a finished task must be freeable before the next handle runs
-                    if self.observe_steps:
-                        self._steps = steps
-                        self._counting = None
-                        if self.observer is not None:
-                            self.observer.after_step(self, handle)
+                    if self._attention and self._observed_now():
+                        self._s.steps = steps
+                        self._s.counting = None
+                        if self._s.observer is not None:
+                            self._s.observer.after_step(self, handle)
                         return count
             else:
                 while count:
@@ -466,31 +617,40 @@ class StepLoop(asyncio.SelectorEventLoop):
                         continue
                     steps += 1
                     handle._run()
-                    if self.observe_steps:
-                        self._steps = steps
-                        self._counting = None
-                        if self.observer is not None:
-                            self.observer.after_step(self, handle)
+                    if self._attention and self._observed_now():
+                        self._s.steps = steps
+                        self._s.counting = None
+                        if self._s.observer is not None:
+                            self._s.observer.after_step(self, handle)
                         return count
             return 0
         finally:
-            self._steps = steps
-            self._counting = None
+            self._s.steps = steps
+            self._s.counting = None
             handle = task = None  # as in _run_once: no frame object of this call may keep the last handle
+
+    def _observed_now(self) -> bool:
+        """Whether observation starts (a pause request): a mere task-end hint is dropped where nobody takes hints."""
+        self._s.ended_hint = False
+        self._attention = False
+        if self._s.observe:  # read after clearing: a pause request set from another thread meanwhile is not lost
+            self._attention = True
+            return True
+        return False
 
     def _check_task_end(self, handle: asyncio.Handle) -> None:
         """Note which task ran, and tell the observer when the step ended its task (observed steps)."""
         task: Any = getattr(handle._callback, "__self__", None)  # type: ignore[attr-defined]
-        if self._task_types[task.__class__]:
+        if self._s.task_types[task.__class__]:
             if not task.done():
-                self.ran_tasks.add(id(task))  # bounded by the live tasks: done ones are dropped
+                self._s.ran_tasks.add(id(task))  # bounded by the live tasks: done ones are dropped
             else:
                 self._task_ended(task)
 
     def _task_ended(self, task: asyncio.Task) -> None:
-        self.ran_tasks.discard(id(task))
-        if self.observer is not None:
-            self.observer.on_task_done(self, task)
+        self._s.ran_tasks.discard(id(task))
+        if self._s.observer is not None:
+            self._s.observer.on_task_done(self, task)
 
     def _run_timed(self, handle: asyncio.Handle) -> None:
         """Asyncio's debug mode: warn about slow callbacks, as base_events does."""
@@ -556,43 +716,44 @@ class StepLoop(asyncio.SelectorEventLoop):
         clock advances by the real time waited.
         """
         select = self._selector.select
-        if not self.virtual_time or timeout == 0:
+        if not self._s.virtual_time or timeout == 0:
             if timeout == 0:
                 events = select(0)
                 if events:
-                    self.record.outside.append((self.steps, 0.0, len(events)))
+                    self._s.record.outside.append((self.steps, 0.0, len(events)))
                 return events
             started = time.monotonic()
             events = select(timeout)
-            self.record.outside.append((self.steps, time.monotonic() - started, len(events)))
+            self._s.record.outside.append((self.steps, time.monotonic() - started, len(events)))
             return events
         if self.real_work_pending():
             started = time.monotonic()
             events = select(_REAL_WAIT_SLICE if timeout is None else min(timeout, _REAL_WAIT_SLICE))
             waited = time.monotonic() - started
-            self._virtual_now += waited
-            self.record.outside.append((self.steps, waited, len(events)))
+            self._s.virtual_now += waited
+            self._s.record.outside.append((self.steps, waited, len(events)))
             return events
         events = select(0)
         if events:
-            self.record.outside.append((self.steps, 0.0, len(events)))
+            self._s.record.outside.append((self.steps, 0.0, len(events)))
             return events
         if timeout is not None:
-            self._virtual_now = self._scheduled[0]._when
-            self.record.clock.append((self.steps, self._virtual_now))
-            if self.on_clock_jump is not None:
-                self.on_clock_jump(self)
+            self._s.virtual_now = self._scheduled[0]._when
+            self._s.record.clock.append((self.steps, self._s.virtual_now))
+            on_clock_jump = self._s.on_clock_jump
+            if on_clock_jump is not None:
+                on_clock_jump(self)
             return events
         if self.waits_for_interrupt():
             started = time.monotonic()
             events = select(None)  # as python: until the user's Ctrl-C (or a pause request)
-            self.record.outside.append((self.steps, time.monotonic() - started, len(events)))
+            self._s.record.outside.append((self.steps, time.monotonic() - started, len(events)))
             return events
         # Nothing ready, nothing scheduled, nothing pending: a deadlock, unless
         # something corodbg cannot see wakes us. Tell the debugger, then block
         # as plain asyncio would.
-        if self.observer is not None:
-            self.observer.on_deadlock(self)
+        if self._s.observer is not None:
+            self._s.observer.on_deadlock(self)
             if self._ready or self._scheduled or self._stopping:
                 return []
         return select(None)

@@ -111,7 +111,7 @@ def fork_blocker(loop: Any) -> Optional[str]:
         return f"threads alive ({others[0].name})"
     if any(getattr(t, "corodbg_internal", False) for t in threading.enumerate() if t is not main):
         return "corodbg's own threads run in this process"
-    if loop is not None and len(loop._selector.get_map()) > loop._internal_fds:
+    if loop is not None and len(loop._selector.get_map()) > loop.internal_fds:
         return "the program waits on file descriptors (sockets, pipes)"
     return None
 

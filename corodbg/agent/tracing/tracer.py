@@ -14,6 +14,7 @@ import sys
 import types
 from typing import Any, Callable, Optional
 
+from corodbg.agent.tracing import monitor_tool
 from corodbg.agent.tracing.usercode import is_user_file
 
 FrameCallback = Callable[[types.FrameType], None]
@@ -93,7 +94,7 @@ class BreakpointMonitor:
     event. Stepping still uses ``LineTracer``; the two never run together.
     """
 
-    TOOL = 0  # sys.monitoring.DEBUGGER_ID
+    USER = "breakpoints"  # its events in corodbg's monitoring tool (monitor_tool)
 
     def __init__(self, on_line: FrameCallback, wants_code: Callable[[types.CodeType], bool],
                  wants_line: Callable[[types.CodeType, int], bool]) -> None:
@@ -107,23 +108,20 @@ class BreakpointMonitor:
 
     @staticmethod
     def available() -> bool:
-        return hasattr(sys, "monitoring")
+        return monitor_tool.available()
 
     def start(self) -> None:
-        monitoring = sys.monitoring  # type: ignore[attr-defined, unused-ignore]
-        events = monitoring.events
+        events = sys.monitoring.events  # type: ignore[attr-defined, unused-ignore]
         if not self._registered:
-            try:
-                monitoring.use_tool_id(self.TOOL, "corodbg")
-            except ValueError:
+            if not monitor_tool.acquire():
                 return  # another debugger holds the tool id: breakpoints fall back to settrace
-            monitoring.register_callback(self.TOOL, events.PY_START, self._on_start)
-            monitoring.register_callback(self.TOOL, events.PY_RESUME, self._on_start)
-            monitoring.register_callback(self.TOOL, events.LINE, self._on_line)
+            monitor_tool.register(events.PY_START, self._on_start)
+            monitor_tool.register(events.PY_RESUME, self._on_start)
+            monitor_tool.register(events.LINE, self._on_line)
             self._registered = True
         self._clear_lines()
-        monitoring.set_events(self.TOOL, events.PY_START | events.PY_RESUME)
-        monitoring.restart_events()
+        monitor_tool.set_global(self.USER, events.PY_START | events.PY_RESUME)
+        sys.monitoring.restart_events()  # type: ignore[attr-defined, unused-ignore]
         self.active = True
         # Frames already running (the module's, a paused coroutine's) get no
         # PY_START: look at the ones on the stack now.
@@ -136,17 +134,17 @@ class BreakpointMonitor:
         if not self.active:
             return
         self.active = False
-        sys.monitoring.set_events(self.TOOL, 0)  # type: ignore[attr-defined, unused-ignore]
+        monitor_tool.set_global(self.USER, 0)
         self._clear_lines()
 
     def _clear_lines(self) -> None:
         for code in self._lined:
-            sys.monitoring.set_local_events(self.TOOL, code, 0)  # type: ignore[attr-defined, unused-ignore]
+            monitor_tool.set_local(self.USER, code, 0)
         self._lined = []
 
     def _on_start(self, code: types.CodeType, offset: int) -> Any:
         if self.active and self.wants_code(code):
-            sys.monitoring.set_local_events(self.TOOL, code, sys.monitoring.events.LINE)  # type: ignore[attr-defined, unused-ignore]
+            monitor_tool.set_local(self.USER, code, sys.monitoring.events.LINE)  # type: ignore[attr-defined, unused-ignore]
             self._lined.append(code)
         return sys.monitoring.DISABLE  # type: ignore[attr-defined, unused-ignore]
 
