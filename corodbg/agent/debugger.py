@@ -735,24 +735,25 @@ class Debugger:
                 return None
             if target == now:
                 raise CommandFailed(f"goto {target}: already at step {target}")
-            self._go_back({"step": target})
+            self._go_back({"step": target}, f"goto {target}")
         elif name == "reverse-step":
             if current == 0:
                 raise CommandFailed("reverse-step: at the first pause, nothing before it")
-            self._go_back({"pause": current - 1})
+            self._go_back({"pause": current - 1}, name)
         else:
             if current == 0:
                 raise CommandFailed("reverse-continue: at the first pause, nothing before it")
             hits = [i for i, _, reason in self.pause_log if reason == "breakpoint" and i < current]
-            self._go_back({"pause": hits[-1] if hits else 0})
+            self._go_back({"pause": hits[-1] if hits else 0}, name)
         return None
 
-    def _go_back(self, target: Dict[str, Any]) -> None:
+    def _go_back(self, target: Dict[str, Any], command_name: str) -> None:
         if self.time_travel is None:
             raise CommandFailed("going back needs checkpoints: give goto, rs or rc among the -c commands "
                                 "(or --checkpoints)")
         if "pause" in target:
             target["expect"] = list(self.pause_log[target["pause"]][1:])
+        target["command"] = command_name
         self.time_travel.go_back(self, target)  # does not return: this run ends, an earlier copy goes on
 
     def _start_await(self, command: Dict[str, Any], code: types.CodeType, target: types.FrameType,

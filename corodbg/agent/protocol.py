@@ -266,6 +266,9 @@ EVENT_SHAPES: Dict[str, Any] = {
     "reply": _Record({"text": str}, {"command": dict, "breakpoints": _ListOf(_BREAKPOINT)}),
     "error": _Record({"message": str}, {"command": dict}),
     "exit": _Record({"code": int}),
+    # Going back arrived (time travel): the program had written output[0] characters to stdout
+    # and output[1] to stderr (through sys.stdout/sys.stderr) at this point.
+    "rewind": _Record({"step": int, "output": _ListOf(int)}, {"pause": _OPT_INT, "command": _OPT_STR}),
     "blocked": _Record({"call": str, "message": str},
                        {"stuck": bool, "seconds": _NUMBER, "location": _Maybe(_LOCATION),
                         "stack": _ListOf(_Record({"file": str, "line": int, "function": str},
