@@ -301,7 +301,8 @@ class Session:
             size += len(data)
         text = self._decoders[stream].decode(b"".join(chunks), fd not in self._output_fds)  # final at EOF
         if text:
-            self.events.put_nowait({"event": "output", "stream": stream, "data": text})
+            # "fd": written to fd 1 or 2, not through sys.stdout/sys.stderr (not counted by the agent).
+            self.events.put_nowait({"event": "output", "stream": stream, "data": text, "fd": True})
 
     def _drain_output(self) -> None:
         for fd in list(self._output_fds):
@@ -327,7 +328,7 @@ class Session:
         for stream, decoder in self._decoders.items():
             rest = decoder.decode(b"", True)
             if rest:
-                self.events.put_nowait({"event": "output", "stream": stream, "data": rest})
+                self.events.put_nowait({"event": "output", "stream": stream, "data": rest, "fd": True})
         self._close_readers()
         self.state = "exited"
         self.events.put_nowait({"event": "terminated", "code": code,

@@ -132,6 +132,8 @@ class Debugger:
         self.history: List[Tuple[int, Dict[str, Any]]] = []
         #: A time_travel.TimeTravel when going back is possible.
         self.time_travel: Optional[Any] = None
+        #: The UI's timeline (recording/lanes.py): observed steps, wake-ups, marks.
+        self.lanes: Optional[Any] = None
 
     # -- wiring ----------------------------------------------------------------
 
@@ -277,6 +279,27 @@ class Debugger:
         self._pause("divergence", loop, message=f"replay diverged: {why}", force=True)
 
     def before_step(self, loop: StepLoop) -> int:
+        lanes = self.lanes
+        if lanes is not None:
+            self._lanes_woke(loop, lanes, self.steps_before + loop.steps)
+        index = self._before_step(loop)
+        if lanes is not None:
+            lanes.seen, lanes.seen_at = len(loop._ready) - 1, self.steps_before + loop.steps
+        return index
+
+    def _lanes_woke(self, loop: StepLoop, lanes: Any, step: int) -> None:
+        """The tasks whose handles were queued since the ready queue was last looked at (at ``step``)."""
+        ready = loop._ready
+        if lanes.seen_at == step and len(ready) > lanes.seen:
+            from itertools import islice
+
+            from corodbg.agent.recording.lanes import owners
+
+            new = list(islice(reversed(ready), len(ready) - lanes.seen))[::-1]  # (in queue order)
+            lanes.woke(step, owners(new, introspect.task_of_callback, self._task_id))
+        lanes.seen, lanes.seen_at = len(ready), step
+
+    def _before_step(self, loop: StepLoop) -> int:
         travel = self.time_travel
         if travel is not None and travel.next_step is not None and \
                 self.steps_before + loop.steps >= travel.next_step:
@@ -379,6 +402,15 @@ class Debugger:
             self._finish_log_entry(entry, task)
         self.pending_log = self.pending_handle = None
         lines, self.lines_in_handle = self.lines_in_handle, 0
+        lanes = self.lanes
+        if lanes is not None:
+            step = self.steps_before + loop.steps
+            if lanes.seen_at == step - 1:
+                lanes.seen_at = step
+            self._lanes_woke(loop, lanes, step)
+            lanes.ran(step, self._task_id(task) if task is not None else 0,
+                      task.get_name() if task is not None else _callback_name(handle), loop.time(),
+                      (entry.get("outcome") or "") if entry is not None else "")
         timeline = self.timeline
         if timeline is not None:
             timeline.append((self.steps_before + loop.steps, self._task_id(task) if task is not None else 0,
@@ -411,6 +443,8 @@ class Debugger:
             self.ended.popitem(last=False)
         if self.timeline is not None and task.cancelled():
             self.timeline.append(("cancelled", task_id, task.get_name(), loop.time(), self.current_step()))
+        if self.lanes is not None and task.cancelled():
+            self.lanes.mark(self.current_step(), task_id, "cancelled", f"{task.get_name()} cancelled")
         error = None if task.cancelled() else getattr(task, "_exception", None)
         if error is not None:
             self._pause_on_task_exception(loop, task, error)
@@ -621,6 +655,8 @@ class Debugger:
         self.pause_log.append((index, self.current_step(), reason))
         if self.timeline is not None and reason in ("breakpoint", "exception"):
             self.timeline.append((reason, 0, message, loop.time() if loop is not None else 0.0, self.current_step()))
+        if self.lanes is not None and reason in ("breakpoint", "exception"):
+            self.lanes.mark(self.current_step(), self._task_id(task) if task is not None else 0, reason, message)
         if reason != "goto" and not (self.time_travel is not None and self.time_travel.replaying is not None):
             self.goto_step = None  # a pause on the way ends goto
             self._update_watch(loop)
@@ -696,6 +732,13 @@ class Debugger:
             return self._breakpoint_command(command)
         if name == "expand":
             return self._expand(command, context)
+        if name == "timeline":
+            if self.lanes is None:
+                raise CommandFailed("timeline: not kept in this run")
+            import json
+
+            loop = context.loop
+            return json.dumps(self.lanes.reply(self.current_step(), loop.time() if loop is not None else 0.0))
         if context.reason in ("end", "deadlock"):
             return None
         if name == "send":

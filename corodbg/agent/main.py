@@ -101,7 +101,10 @@ def recording_hooks(target: Target, *, record: Optional[str] = None, replay: Opt
 
             debugger.time_travel = TimeTravel(raws if raws is not None else count_output(), random_seed=random_seed)
             if raws is not None:  # the UI: its Output pane is cut when going back; blockers said then
+                from corodbg.agent.recording.lanes import Lanes
+
                 debugger.time_travel.rewinds_output = debugger.time_travel.quiet = True
+                debugger.lanes = Lanes()
             if resume is not None:
                 debugger.time_travel.resume_from_exec(debugger, resume)
         if record is None and timeline is None:
