@@ -128,6 +128,9 @@ class Debugger:
         self.pause_index = 0
         #: (pause index, step, reason) of every pause presented.
         self.pause_log: List[Tuple[int, int, str]] = []
+        #: (task name, the user frames it is in, outermost first) at every pause presented, as in
+        #: pause_log: what reverse-next and reverse-finish compare (frames by id and code).
+        self.pause_stacks: List[Tuple[str, Tuple[Tuple[int, int], ...]]] = []
         #: (pause index, command) of every command applied at a pause, in order.
         self.history: List[Tuple[int, Dict[str, Any]]] = []
         #: A time_travel.TimeTravel when going back is possible.
@@ -653,6 +656,7 @@ class Debugger:
         index = self.pause_index
         self.pause_index += 1
         self.pause_log.append((index, self.current_step(), reason))
+        self.pause_stacks.append(self._stack_of(frame or eval_frame, task or self._head_task(loop)))
         if self.timeline is not None and reason in ("breakpoint", "exception"):
             self.timeline.append((reason, 0, message, loop.time() if loop is not None else 0.0, self.current_step()))
         if self.lanes is not None and reason in ("breakpoint", "exception"):
@@ -758,12 +762,12 @@ class Debugger:
         if name == "continue":
             self._set_mode(CONTINUE, frame)
             return None
-        if name in ("goto", "reverse-step", "reverse-continue"):
+        if name in ("goto", "reverse-step", "reverse-continue", "reverse-next", "reverse-finish"):
             return self._travel(command, context)
         raise CommandFailed(f"unknown command {name!r}")
 
     def _travel(self, command: Dict[str, Any], context: PauseContext) -> Optional[str]:
-        """goto N, reverse-step, reverse-continue: forwards by running on, backwards by a checkpoint."""
+        """goto N, reverse-step/-next/-finish/-continue: forwards by running on, backwards by a checkpoint."""
         name = command["cmd"]
         current = self.pause_index - 1
         now = self.current_step()
@@ -783,12 +787,64 @@ class Debugger:
             if current == 0:
                 raise CommandFailed("reverse-step: at the first pause, nothing before it")
             self._go_back({"pause": current - 1}, name)
+        elif name in ("reverse-next", "reverse-finish"):
+            if current == 0:
+                raise CommandFailed(f"{name}: at the first pause, nothing before it")
+            self._go_back({"pause": self._reverse_frame_target(name, current)}, name)
         else:
             if current == 0:
                 raise CommandFailed("reverse-continue: at the first pause, nothing before it")
             hits = [i for i, _, reason in self.pause_log if reason == "breakpoint" and i < current]
             self._go_back({"pause": hits[-1] if hits else 0}, name)
         return None
+
+    def _stack_of(self, frame: Optional[types.FrameType],
+                  task: Optional[asyncio.Task]) -> Tuple[str, Tuple[Tuple[int, int], ...]]:
+        """Where a pause is, for reverse-next/finish: the task, and its user frames (outermost first)
+        as (frame id, code id): a frame id alone may be reused by a later call of another function."""
+        frames: List[types.FrameType] = []
+        if frame is not None:
+            where: Optional[types.FrameType] = frame
+            step = asyncio.Handle._run.__code__  # the step's bottom: above it is the loop, and its caller
+            while where is not None and where.f_code is not step:
+                frames.append(where)
+                where = where.f_back
+            frames.reverse()
+        elif task is not None and not task.done():
+            frames = [f for f in map(introspect.frame_of, introspect.await_chain(task.get_coro())) if f is not None]
+        name = task.get_name() if task is not None else ""
+        return name, tuple((id(f), id(f.f_code)) for f in frames if is_user_file(f.f_code.co_filename))
+
+    def _reverse_frame_target(self, name: str, current: int) -> int:
+        """The pause reverse-next or reverse-finish goes back to (gdb's meaning, over the pauses seen).
+
+        reverse-next: the latest earlier pause of this task in the current frame or a caller of it
+        (pauses in frames it called are passed over, as next passes over calls), else the start.
+        reverse-finish: the pause before the current frame was entered: the latest pause in a
+        caller before the first pause of this activation, else the pause just before it.
+        """
+        task, stack = self.pause_stacks[current]
+        def within(j: int) -> bool:  # at pause j the task was in this frame or deeper
+            other, frames = self.pause_stacks[j]
+            return other == task and frames[:len(stack)] == stack
+        if name == "reverse-next":
+            for j in range(current - 1, -1, -1):
+                other, frames = self.pause_stacks[j]
+                if other == task and stack[:len(frames)] == frames and frames:
+                    return j
+            return 0
+        if not stack:
+            raise CommandFailed("reverse-finish: no frame to go back out of at this pause (use reverse-step)")
+        first = current
+        while first > 0 and within(first - 1):
+            first -= 1
+        if first == 0:
+            raise CommandFailed("reverse-finish: this frame was entered before the first pause")
+        for j in range(first - 1, -1, -1):
+            other, frames = self.pause_stacks[j]
+            if other == task and len(frames) < len(stack) and stack[:len(frames)] == frames:
+                return j
+        return first - 1
 
     def _go_back(self, target: Dict[str, Any], command_name: str) -> None:
         if self.time_travel is None:
