@@ -206,8 +206,14 @@ class TimelineView(Widget, can_focus=True):
         self.refresh()
         self.post_message(TimelineScreen.CursorMoved())
 
+    def _cell(self) -> int:
+        """Cells per column: a short run is drawn wide (up to 3), a long one a cell a step."""
+        room = max(1, self.size.width - LABEL_WIDTH - 1)
+        return max(1, min(3, room // max(1, len(self.model.columns))))
+
     def _width(self) -> int:
-        return max(1, self.size.width - LABEL_WIDTH - 1)
+        """Columns on screen."""
+        return max(1, (self.size.width - LABEL_WIDTH - 1) // self._cell())
 
     def _lane_rows(self) -> int:
         return max(1, self.size.height - 2)
@@ -222,7 +228,7 @@ class TimelineView(Widget, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         """A click on a column selects it; a click on the selected column goes there."""
-        column = self.left + event.x - LABEL_WIDTH - 1
+        column = self.left + (event.x - LABEL_WIDTH - 1) // self._cell()
         if 0 <= column < len(self.model.columns):
             if column == self.cursor:
                 self.screen.action_go()  # type: ignore[attr-defined]
@@ -234,18 +240,18 @@ class TimelineView(Widget, can_focus=True):
     def render(self) -> Text:
         model = self.model
         self._scroll_to_cursor()
-        width = self._width()
+        width, cell = self._width(), self._cell()
         shown = range(self.left, min(len(model.columns), self.left + width))
         current = model.column_of(model.current)
         lines: List[Text] = []
         top = Text(" " * (LABEL_WIDTH + 1))
         for column in shown:
             if column == current:
-                top.append("▼", "bold yellow")
+                top.append("▼".center(cell), "bold yellow")
             elif not model.observed(column):
-                top.append("░", "dim")
+                top.append("░" * cell, "dim")
             else:
-                top.append(" ")
+                top.append(" " * cell)
         lines.append(top)
         for number, lane in enumerate(model.lanes[self.top:self.top + self._lane_rows()], start=self.top):
             name = lane.name if len(lane.name) <= LABEL_WIDTH - 1 else lane.name[:LABEL_WIDTH - 2] + "…"
@@ -259,18 +265,20 @@ class TimelineView(Widget, can_focus=True):
                     style = f"{style} reverse" if glyph.strip() else "on grey23"
                 elif column == current and not glyph.strip():
                     style = "on grey15"
-                row.append(glyph, style)
+                row.append(glyph * cell if state != "mark" else glyph.center(cell), style)
             lines.append(row)
-        lines.append(self._axis(shown))
+        lines.append(self._axis(shown, cell))
         return Text("\n").join(lines)
 
-    def _axis(self, shown: range) -> Text:
-        """Tick labels every 10 columns: the step number (or the clock, in virtual time)."""
+    def _axis(self, shown: range, cell: int) -> Text:
+        """Tick labels every 10 columns (5 when drawn wide): the step number (or the clock)."""
         model = self.model
         axis = Text(("virtual time" if model.time_columns else "step").rjust(LABEL_WIDTH) + "└", "dim")
-        cells = [" "] * len(shown)
-        for offset, column in enumerate(shown):
-            if column % 10 == 0 or column == self.cursor:
+        cells = [" "] * (len(shown) * cell)
+        every = 10 if cell == 1 else 5
+        for index, column in enumerate(shown):
+            offset = index * cell
+            if column % every == 0 or column == self.cursor:
                 first = model.columns[column][0]
                 label = f"{model.clock.get(first, 0.0):g}s" if model.time_columns else str(first)
                 if offset + len(label) <= len(cells) and all(c == " " for c in cells[offset:offset + len(label) + 1]):
