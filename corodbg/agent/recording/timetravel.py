@@ -545,7 +545,10 @@ def _supervise(live: Optional[int], status_fd: int) -> None:
             break
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
-        signal.signal(sig, signal.SIG_DFL)
+        try:
+            signal.signal(sig, signal.SIG_DFL)
+        except (OSError, ValueError):
+            pass  # SIGKILL, SIGSTOP: no handler can be set (nor was one); they kill as they are
         os.kill(os.getpid(), sig)
     _exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)
 
