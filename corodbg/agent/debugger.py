@@ -299,7 +299,7 @@ class Debugger:
             from corodbg.agent.recording.lanes import owners
 
             new = list(islice(reversed(ready), len(ready) - lanes.seen))[::-1]  # (in queue order)
-            lanes.woke(step, owners(new, introspect.task_of_callback, self._task_id))
+            lanes.woke(step, owners(new, introspect.task_of_callback, lanes.lane_id))
         lanes.seen, lanes.seen_at = len(ready), step
 
     def _before_step(self, loop: StepLoop) -> int:
@@ -411,7 +411,7 @@ class Debugger:
             if lanes.seen_at == step - 1:
                 lanes.seen_at = step
             self._lanes_woke(loop, lanes, step)
-            lanes.ran(step, self._task_id(task) if task is not None else 0,
+            lanes.ran(step, lanes.lane_id(task) if task is not None else 0,
                       task.get_name() if task is not None else _callback_name(handle), loop.time(),
                       (entry.get("outcome") or "") if entry is not None else "")
         timeline = self.timeline
@@ -447,7 +447,7 @@ class Debugger:
         if self.timeline is not None and task.cancelled():
             self.timeline.append(("cancelled", task_id, task.get_name(), loop.time(), self.current_step()))
         if self.lanes is not None and task.cancelled():
-            self.lanes.mark(self.current_step(), task_id, "cancelled", f"{task.get_name()} cancelled")
+            self.lanes.mark(self.current_step(), self.lanes.lane_id(task), "cancelled", f"{task.get_name()} cancelled")
         error = None if task.cancelled() else getattr(task, "_exception", None)
         if error is not None:
             self._pause_on_task_exception(loop, task, error)
@@ -660,7 +660,7 @@ class Debugger:
         if self.timeline is not None and reason in ("breakpoint", "exception"):
             self.timeline.append((reason, 0, message, loop.time() if loop is not None else 0.0, self.current_step()))
         if self.lanes is not None and reason in ("breakpoint", "exception"):
-            self.lanes.mark(self.current_step(), self._task_id(task) if task is not None else 0, reason, message)
+            self.lanes.mark(self.current_step(), self.lanes.lane_id(task) if task is not None else 0, reason, message)
         if reason != "goto" and not (self.time_travel is not None and self.time_travel.replaying is not None):
             self.goto_step = None  # a pause on the way ends goto
             self._update_watch(loop)

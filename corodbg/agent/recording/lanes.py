@@ -13,6 +13,7 @@ Standard library only: this module runs inside the debuggee.
 
 from __future__ import annotations
 
+import weakref
 from collections import deque
 from typing import Any, Deque, Dict, List, Tuple
 
@@ -34,6 +35,17 @@ class Lanes:
         self.names: Dict[int, str] = {0: "callbacks"}
         self.seen = 0       # length of the ready queue last looked at
         self.seen_at = 0    # ... at this step (else unknown: steps ran unobserved since)
+        #: Lane numbers of the lanes' own: the debugger's task ids are given in the order the
+        #: panes first list tasks (creation order), which numbering tasks here must not change.
+        self.ids: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
+
+    def lane_id(self, task: Any) -> int:
+        """The task's lane number (1, 2, ... in the order this record first met it)."""
+        number = self.ids.get(task)
+        if number is None:
+            number = self.ids[task] = len(self.names)
+            self.names[number] = task.get_name()
+        return number
 
     def woke(self, step: int, task_ids: List[int]) -> None:
         for task_id in task_ids:

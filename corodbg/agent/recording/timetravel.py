@@ -40,6 +40,7 @@ import time
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from corodbg.agent import debugger as debugger_module
+from corodbg.agent.loop.step_loop import OWN_CHILDREN
 
 INTERVAL = 1000        # steps between checkpoints while the program runs
 MIN_GAP = 0.05         # seconds of run time at least between two checkpoints
@@ -230,6 +231,7 @@ class TimeTravel:
         if pid:
             os.close(read_fd)
             self.checkpoints.append(Checkpoint(pid, write_fd, step, first_pause))
+            OWN_CHILDREN.add(pid)  # (a sleeping checkpoint does not stop the virtual clock)
             self._tell(f"checkpoint {pid}")
             self._thin()
             return
@@ -246,6 +248,7 @@ class TimeTravel:
 
     @staticmethod
     def _kill(checkpoint: Checkpoint) -> None:
+        OWN_CHILDREN.discard(checkpoint.pid)
         try:
             os.kill(checkpoint.pid, signal.SIGKILL)
         except OSError:

@@ -63,7 +63,7 @@ class TimelineModel:
         for step, task_id in data.get("ready") or []:
             events_by_task.setdefault(int(task_id), []).append((int(step), 1, ""))
         self.lanes: List[Lane] = []
-        for task_id in sorted(events_by_task):
+        for task_id in sorted(events_by_task, key=lambda number: _creation_order(number, names)):
             lane = Lane(task_id, names.get(task_id, f"task {task_id}"))
             self._fill(lane, sorted(events_by_task[task_id]))
             self.lanes.append(lane)
@@ -160,6 +160,16 @@ class TimelineModel:
                     parts.append(f"{lane.name} ran" + (f" ({why})" if why else ""))
                     break
         return head + " · " + "; ".join(parts)
+
+
+def _creation_order(number: int, names: Dict[int, str]) -> Tuple[int, int, int]:
+    """Callbacks first, then tasks named Task-N by N (their creation order), then the others."""
+    if number == 0:
+        return (0, 0, 0)
+    name = names.get(number, "")
+    if name.startswith("Task-") and name[5:].isdigit():
+        return (1, int(name[5:]), number)
+    return (2, 0, number)
 
 
 class TimelineView(Widget, can_focus=True):
