@@ -37,6 +37,7 @@ import signal
 import sys
 import threading
 import time
+import weakref
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from corodbg.agent import debugger as debugger_module
@@ -128,6 +129,7 @@ def _fork() -> int:
     import asyncio
 
     running = asyncio.events._get_running_loop()
+    tasks = list(asyncio.all_tasks(running)) if running is not None else []
     debugger_module._own_fork.append(True)
     try:
         pid = os.fork()
@@ -135,7 +137,37 @@ def _fork() -> int:
         debugger_module._own_fork.clear()
     if pid == 0 and running is not None:
         asyncio.events._set_running_loop(running)
+        if tasks and not asyncio.all_tasks(running):
+            _keep_tasks_over_fork(tasks)
     return pid
+
+
+#: Tasks that lived before one of corodbg's forks, which asyncio forgot in the child (3.14).
+_SURVIVORS: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def _keep_tasks_over_fork(tasks: List[Any]) -> None:
+    """3.14 keeps tasks in per-thread lists that a fork empties in the child: ``all_tasks()``
+    there forgets every task made before the fork (the panes showed none; ``asyncio.run``
+    would not cancel them at its end). The tasks are alive in the child: ``all_tasks`` (the
+    program's, asyncio's and the debugger's) lists them again, those still pending."""
+    import asyncio
+    import asyncio.tasks
+
+    _SURVIVORS.update(tasks)
+    if getattr(asyncio.tasks.all_tasks, "corodbg_survivors", False):
+        return
+    original = asyncio.tasks.all_tasks
+
+    def all_tasks(loop: Any = None) -> set:
+        found = original(loop)
+        if loop is None:
+            loop = asyncio.events.get_running_loop()
+        return found | {task for task in _SURVIVORS if not task.done() and task.get_loop() is loop}
+
+    all_tasks.corodbg_survivors = True  # type: ignore[attr-defined]
+    asyncio.tasks.all_tasks = all_tasks
+    asyncio.all_tasks = all_tasks
 
 
 def _send(fd: int, message: Dict[str, Any]) -> None:
