@@ -37,7 +37,8 @@ options:
   --record FILE    write the run's schedule (its choices) to FILE as JSON
   --replay FILE    rerun the program making the choices recorded in FILE
   --timeline FILE  write the run as Chrome trace-event JSON (Perfetto)
-                   (time travel: -c goto N, -c reverse-step/rs, -c reverse-continue/rc)
+                   (time travel: -c goto N, -c reverse-step/rs, -c reverse-next/rn,
+                   -c reverse-finish/rf, -c reverse-continue/rc)
   --real-time      use the monotonic clock instead of the virtual one
   --strict         no compatibility shims: asyncio.coroutine (removed in 3.11)
                    and get_event_loop() creating a loop (removed in 3.14)
@@ -237,11 +238,11 @@ def run_headless(options: Options, on_debugger: Optional[Callable] = None, appen
 
 def _travels(options: Options) -> bool:
     """Whether any -c command goes back (or to a step): then checkpoints are kept."""
-    from corodbg.agent.protocol import CommandError, parse_command
+    from corodbg.agent.protocol import TRAVEL_COMMANDS, CommandError, parse_command
 
     for text in options.commands:
         try:
-            if parse_command(text)["cmd"] in ("goto", "reverse-step", "reverse-continue"):
+            if parse_command(text)["cmd"] in TRAVEL_COMMANDS:
                 return True
         except CommandError:
             continue

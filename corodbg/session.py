@@ -60,8 +60,11 @@ class Session:
     """One run of the program under the debugger."""
 
     def __init__(self, target: Target, *, real_time: bool = False, stdin: Optional[str] = None,
-                 cwd: Optional[str] = None, python: str = sys.executable, strict: bool = False) -> None:
+                 cwd: Optional[str] = None, python: str = sys.executable, strict: bool = False,
+                 travel: bool = False) -> None:
         self.target = target
+        #: Fork checkpoints in the agent, so that the program can go back (docs/time-travel.md).
+        self.travel = travel
         self.real_time = real_time
         self.strict = strict
         self.stdin_path = stdin
@@ -93,9 +96,14 @@ class Session:
             argv.append("--real-time")
         if self.strict:
             argv.append("--strict")
+        if self.travel:
+            argv.append("--travel")
         argv.append("--")
         argv += (["-m"] if self.target.is_module else []) + [self.target.path_or_module, *self.target.args]
         env = dict(os.environ)
+        if self.travel and not env.get("PYTHONHASHSEED", "").isdigit():
+            # A run forked or re-run from the start must order sets and dicts as the first did.
+            env["PYTHONHASHSEED"] = str(int.from_bytes(os.urandom(4), "big"))
         if not self.stdin_path:
             env["CORODBG_STDIN_IS_NULL"] = "1"  # the agent says so when the program reads it (and unsets it)
         try:
@@ -293,7 +301,8 @@ class Session:
             size += len(data)
         text = self._decoders[stream].decode(b"".join(chunks), fd not in self._output_fds)  # final at EOF
         if text:
-            self.events.put_nowait({"event": "output", "stream": stream, "data": text})
+            # "fd": written to fd 1 or 2, not through sys.stdout/sys.stderr (not counted by the agent).
+            self.events.put_nowait({"event": "output", "stream": stream, "data": text, "fd": True})
 
     def _drain_output(self) -> None:
         for fd in list(self._output_fds):
@@ -319,7 +328,7 @@ class Session:
         for stream, decoder in self._decoders.items():
             rest = decoder.decode(b"", True)
             if rest:
-                self.events.put_nowait({"event": "output", "stream": stream, "data": rest})
+                self.events.put_nowait({"event": "output", "stream": stream, "data": rest, "fd": True})
         self._close_readers()
         self.state = "exited"
         self.events.put_nowait({"event": "terminated", "code": code,

@@ -38,7 +38,7 @@ if __name__ == "__main__" and not __package__:  # run by path, as the session do
 
 import signal
 import traceback
-from typing import TYPE_CHECKING, List
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 if TYPE_CHECKING:
     from corodbg.agent.channel import Channel
@@ -50,6 +50,8 @@ def main(argv: List[str]) -> int:
     virtual_time = True
     strict = False
     record = None
+    travel = False
+    own_argv = [sys.executable, os.path.abspath(__file__), *argv]  # going back by re-running: the same agent
     while args and args[0].startswith("--"):
         option = args.pop(0)
         if option == "--commands" and args:
@@ -60,6 +62,8 @@ def main(argv: List[str]) -> int:
             virtual_time = False
         elif option == "--strict":
             strict = True
+        elif option == "--travel":
+            travel = True  # fork checkpoints: going back (docs/time-travel.md); the session fixes PYTHONHASHSEED
         elif option == "--record" and args:
             record = args.pop(0)  # the run's schedule (docs/trace-format.md); the session fixes PYTHONHASHSEED
         elif option == "--":
@@ -83,6 +87,11 @@ def main(argv: List[str]) -> int:
     sys.orig_argv = [sys.orig_argv[0] if getattr(sys, "orig_argv", None) else sys.executable,
                      *(["-m"] if is_module else []), *args]
 
+    if travel:
+        # Before os._exit is wrapped below: a run that goes back, a checkpoint or the supervisor
+        # ends by the real one, without an exit event (the live run's exit is the program's).
+        import corodbg.agent.recording.timetravel  # noqa: F401
+        sys.corodbg_argv = own_argv  # type: ignore[attr-defined]
     channel = Channel(commands_fd, events_fd)
     install_writers(channel)
     frontend = ChannelFrontend(channel)
@@ -95,6 +104,7 @@ def main(argv: List[str]) -> int:
     channel.on_pause_request = interrupter.request
     _report_os_exit(channel)
     if os.environ.pop("CORODBG_STDIN_IS_NULL", None):
+        frontend.stdin_is_null = True  # (said again to a re-run of the agent)
         from corodbg.agent.stdin_notice import NOTICE, NoticingStdin
 
         sys.stdin = NoticingStdin(sys.stdin, lambda: channel.send_output("agent", NOTICE))
@@ -102,10 +112,11 @@ def main(argv: List[str]) -> int:
     channel.send({"event": "hello", "python": sys.version.split()[0], "target": " ".join(args)})
     target = Target(args[0], args[1:], is_module=is_module)
     on_debugger = debugger_box.append
-    if record is not None:
+    if record is not None or travel:
         from corodbg.agent.main import recording_hooks
 
-        hooks = recording_hooks(target, record=record)
+        hooks = recording_hooks(target, record=record, travel=travel, raws=channel.raws,
+                                resume=_resume_request() if travel else None)
 
         def on_debugger(debugger: Debugger) -> None:
             debugger_box.append(debugger)
@@ -124,6 +135,22 @@ def main(argv: List[str]) -> int:
     if outcome.interrupted:
         _die_by_sigint(channel)
     return outcome.code
+
+
+def _resume_request() -> Optional[Dict[str, Any]]:
+    """Going back by re-running the agent (no checkpoint could be forked): where to go, and how."""
+    path = os.environ.pop("CORODBG_RESUME", None)
+    if not path:
+        return None
+    import json
+
+    try:
+        with open(path, encoding="utf-8") as file:
+            request = json.load(file)
+        os.unlink(path)
+    except (OSError, ValueError):
+        return None
+    return request if isinstance(request, dict) else None
 
 
 def _die_by_sigint(channel: Channel) -> None:

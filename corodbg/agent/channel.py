@@ -38,6 +38,7 @@ import io
 import json
 import os
 import queue
+import select
 import signal
 import sys
 import threading
@@ -88,12 +89,19 @@ class Channel:
         self.lost = False
         #: The program's text streams, flushed before every other event.
         self.writers: List[io.TextIOBase] = []
+        #: Their raw streams, which count the characters sent (time travel).
+        self.raws: List[_ChannelRaw] = []
         self._pending_stream: Optional[str] = None
         self._pending_text: List[str] = []
         self._pending_size = 0
         self._last_send = 0.0
         self._pending_wakeup = threading.Event()
-        start_internal_thread(self._flush_bursts, "corodbg-output")
+        self._threads: List[threading.Thread] = []
+        self._stop_reader: Optional[Tuple[int, int]] = None  # a pipe whose write end stops the reader
+        self._stop_flusher = False
+        self._reading = False
+        self._leftover = b""  # a command line half read when the reader was stopped
+        self._threads.append(start_internal_thread(self._flush_bursts, "corodbg-output"))
 
     def is_ours(self, fd: int) -> bool:
         """Whether ``fd`` still is the pipe the session gave us (not closed, not reused by the program)."""
@@ -154,9 +162,45 @@ class Channel:
         """The flusher thread: pending output of a flood goes out ``BURST_WINDOW`` after it was queued."""
         while True:
             self._pending_wakeup.wait()
+            if self._stop_flusher:
+                return
             time.sleep(BURST_WINDOW)
             self._pending_wakeup.clear()
             self.flush_output()
+
+    # -- forks of the live run (time travel) ----------------------------------------------
+
+    def suspend_threads(self) -> None:
+        """Stop the reader and flusher threads (before a fork: a fork copies only the calling thread).
+
+        Nothing is lost: pending output is written now, and commands not yet read stay in
+        the pipe for whichever process reads next (only the live run ever does).
+        """
+        reading = self._reading
+        if self._stop_reader is not None:
+            os.write(self._stop_reader[1], b"x")
+        self._stop_flusher = True
+        self._pending_wakeup.set()
+        for thread in self._threads:
+            thread.join(1.0)
+        self._threads = []
+        if self._stop_reader is not None:
+            for fd in self._stop_reader:
+                os.close(fd)
+            self._stop_reader = None
+        self._reading = reading
+        self.flush_output()
+
+    def resume_threads(self) -> None:
+        """Start the threads again: in the run that goes on (the parent of a checkpoint, a new live run)."""
+        if self._threads:
+            return
+        self._stop_flusher = False
+        self._pending_wakeup = threading.Event()
+        self._threads.append(start_internal_thread(self._flush_bursts, "corodbg-output"))
+        if self._reading:
+            self._reading = False
+            self.start_reader()
 
     def flush_writers(self) -> None:
         for writer in self.writers:
@@ -186,11 +230,24 @@ class Channel:
             view = view[written:]
 
     def start_reader(self) -> None:
-        start_internal_thread(self._read_commands, "corodbg-commands")
+        self._reading = True
+        self._stop_reader = os.pipe()
+        self._threads.append(start_internal_thread(lambda: self._read_commands(self._stop_reader[0]),  # type: ignore[index]
+                                                   "corodbg-commands"))
 
-    def _read_commands(self) -> None:
-        buffer = b""
+    def _read_commands(self, stop: int) -> None:
+        buffer, self._leftover = self._leftover, b""
         while True:
+            try:
+                readable, _, _ = select.select([self._commands, stop], [], [])
+            except InterruptedError:
+                continue
+            except (OSError, ValueError):
+                readable = [self._commands]  # (closed by the program: the read says so)
+            if stop in readable:
+                if buffer:  # a command half read: the next reader must see it whole
+                    self._leftover = buffer
+                return
             try:
                 chunk: Optional[bytes] = os.read(self._commands, CHUNK)
             except InterruptedError:
@@ -270,6 +327,10 @@ class _ChannelRaw(io.RawIOBase):
         self.stream = stream
         self.fd = fd
         self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        #: Characters sent so far in this run's history (time travel: the UI cuts its Output
+        #: pane to a count); those below ``limit`` were already sent by an earlier run: dropped.
+        self.count = 0
+        self.limit = 0
 
     def writable(self) -> bool:
         return True
@@ -281,6 +342,12 @@ class _ChannelRaw(io.RawIOBase):
             return len(data)
         text = self.decoder.decode(data)
         if text:
+            start = self.count
+            self.count += len(text)
+            if self.count <= self.limit:
+                return len(data)
+            if start < self.limit:
+                text = text[self.limit - start:]
             if self.stream == "stderr":
                 self.channel.send_output(self.stream, text)  # tracebacks and warnings: never held back
             else:
@@ -319,6 +386,7 @@ def install_writers(channel: Channel) -> None:
         text.channel = channel
         setattr(sys, name, text)
         channel.writers.append(text)
+        channel.raws.append(raw)
 
 
 class ChannelFrontend:
@@ -331,6 +399,7 @@ class ChannelFrontend:
         self.channel = channel
         self._sent: Optional[PauseEvent] = None
         self._delta = TaskDelta()
+        self.stdin_is_null = False  # the session gave the program no stdin (a re-run is told again)
 
     @property
     def wants_pauses(self) -> bool:
@@ -354,4 +423,41 @@ class ChannelFrontend:
 
     def on_exit(self, code: int) -> None:
         self.channel.send({"event": "exit", "code": code})
+
+    # -- time travel (agent/recording/timetravel.py) ----------------------------------
+
+    def notice(self, text: str) -> None:
+        """corodbg's own remarks (going back, replay): a ``[corodbg]`` line in the Output pane."""
+        self.channel.send_output("agent", text + "\n")
+
+    def before_fork(self) -> None:
+        self.channel.suspend_threads()
+
+    def after_fork(self) -> None:
+        """In the run that goes on after a fork: the channel's threads again."""
+        self.channel.resume_threads()
+
+    def went_back(self) -> None:
+        """A new live run, forked from a checkpoint: the UI holds the leaving run's tasks, not the
+        checkpoint's, so the next pause is sent whole; nothing read before the fork is answered."""
+        self._sent = None
+        self._delta = TaskDelta()
+        while not self.channel.inbox.empty():
+            try:
+                self.channel.inbox.get_nowait()
+            except queue.Empty:
+                break
+
+    def rewound(self, info: Dict[str, Any]) -> None:
+        """Arrived where going back was headed: the UI cuts its Output to ``info["output"]``."""
+        self.channel.send({"event": "rewind", **info})
+
+    def before_exec(self) -> None:
+        """Going back by re-running the agent (os.execv): the channel's pipes must survive it."""
+        self.channel.flush_writers()
+        self.channel.flush_output()
+        for fd in (self.channel._commands, self.channel._events):
+            os.set_inheritable(fd, True)
+        if self.stdin_is_null:
+            os.environ["CORODBG_STDIN_IS_NULL"] = "1"
 

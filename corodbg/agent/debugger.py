@@ -129,10 +129,15 @@ class Debugger:
         self.pause_index = 0
         #: (pause index, step, reason) of every pause presented.
         self.pause_log: List[Tuple[int, int, str]] = []
+        #: (task name, the user frames it is in, outermost first) at every pause presented, as in
+        #: pause_log: what reverse-next and reverse-finish compare (frames by id and code).
+        self.pause_stacks: List[Tuple[str, Tuple[Tuple[int, int], ...]]] = []
         #: (pause index, command) of every command applied at a pause, in order.
         self.history: List[Tuple[int, Dict[str, Any]]] = []
         #: A time_travel.TimeTravel when going back is possible.
         self.time_travel: Optional[Any] = None
+        #: The UI's timeline (recording/lanes.py): observed steps, wake-ups, marks.
+        self.lanes: Optional[Any] = None
 
     # -- wiring ----------------------------------------------------------------
 
@@ -280,6 +285,27 @@ class Debugger:
         self._pause("divergence", loop, message=f"replay diverged: {why}", force=True)
 
     def before_step(self, loop: StepLoop) -> int:
+        lanes = self.lanes
+        if lanes is not None:
+            self._lanes_woke(loop, lanes, self.steps_before + loop.steps)
+        index = self._before_step(loop)
+        if lanes is not None:
+            lanes.seen, lanes.seen_at = len(loop._ready) - 1, self.steps_before + loop.steps
+        return index
+
+    def _lanes_woke(self, loop: StepLoop, lanes: Any, step: int) -> None:
+        """The tasks whose handles were queued since the ready queue was last looked at (at ``step``)."""
+        ready = loop._ready
+        if lanes.seen_at == step and len(ready) > lanes.seen:
+            from itertools import islice
+
+            from corodbg.agent.recording.lanes import owners
+
+            new = list(islice(reversed(ready), len(ready) - lanes.seen))[::-1]  # (in queue order)
+            lanes.woke(step, owners(new, introspect.task_of_callback, lanes.lane_id))
+        lanes.seen, lanes.seen_at = len(ready), step
+
+    def _before_step(self, loop: StepLoop) -> int:
         travel = self.time_travel
         if travel is not None and travel.next_step is not None and \
                 self.steps_before + loop.steps >= travel.next_step:
@@ -382,6 +408,15 @@ class Debugger:
             self._finish_log_entry(entry, task)
         self.pending_log = self.pending_handle = None
         lines, self.lines_in_handle = self.lines_in_handle, 0
+        lanes = self.lanes
+        if lanes is not None:
+            step = self.steps_before + loop.steps
+            if lanes.seen_at == step - 1:
+                lanes.seen_at = step
+            self._lanes_woke(loop, lanes, step)
+            lanes.ran(step, lanes.lane_id(task) if task is not None else 0,
+                      task.get_name() if task is not None else _callback_name(handle), loop.time(),
+                      (entry.get("outcome") or "") if entry is not None else "")
         timeline = self.timeline
         if timeline is not None:
             timeline.append((self.steps_before + loop.steps, self._task_id(task) if task is not None else 0,
@@ -414,6 +449,8 @@ class Debugger:
             self.ended.popitem(last=False)
         if self.timeline is not None and task.cancelled():
             self.timeline.append(("cancelled", task_id, task.get_name(), loop.time(), self.current_step()))
+        if self.lanes is not None and task.cancelled():
+            self.lanes.mark(self.current_step(), self.lanes.lane_id(task), "cancelled", f"{task.get_name()} cancelled")
         error = None if task.cancelled() else getattr(task, "_exception", None)
         if error is not None:
             self._pause_on_task_exception(loop, task, error)
@@ -622,8 +659,11 @@ class Debugger:
         index = self.pause_index
         self.pause_index += 1
         self.pause_log.append((index, self.current_step(), reason))
+        self.pause_stacks.append(self._stack_of(frame or eval_frame, task or self._head_task(loop)))
         if self.timeline is not None and reason in ("breakpoint", "exception"):
             self.timeline.append((reason, 0, message, loop.time() if loop is not None else 0.0, self.current_step()))
+        if self.lanes is not None and reason in ("breakpoint", "exception"):
+            self.lanes.mark(self.current_step(), self.lanes.lane_id(task) if task is not None else 0, reason, message)
         if reason != "goto" and not (self.time_travel is not None and self.time_travel.replaying is not None):
             self.goto_step = None  # a pause on the way ends goto
             self._update_watch(loop)
@@ -699,6 +739,13 @@ class Debugger:
             return self._breakpoint_command(command)
         if name == "expand":
             return self._expand(command, context)
+        if name == "timeline":
+            if self.lanes is None:
+                raise CommandFailed("timeline: not kept in this run")
+            import json
+
+            loop = context.loop
+            return json.dumps(self.lanes.reply(self.current_step(), loop.time() if loop is not None else 0.0))
         if context.reason in ("end", "deadlock"):
             return None
         if name == "send":
@@ -718,12 +765,12 @@ class Debugger:
         if name == "continue":
             self._set_mode(CONTINUE, frame)
             return None
-        if name in ("goto", "reverse-step", "reverse-continue"):
+        if name in ("goto", "reverse-step", "reverse-continue", "reverse-next", "reverse-finish"):
             return self._travel(command, context)
         raise CommandFailed(f"unknown command {name!r}")
 
     def _travel(self, command: Dict[str, Any], context: PauseContext) -> Optional[str]:
-        """goto N, reverse-step, reverse-continue: forwards by running on, backwards by a checkpoint."""
+        """goto N, reverse-step/-next/-finish/-continue: forwards by running on, backwards by a checkpoint."""
         name = command["cmd"]
         current = self.pause_index - 1
         now = self.current_step()
@@ -738,24 +785,77 @@ class Debugger:
                 return None
             if target == now:
                 raise CommandFailed(f"goto {target}: already at step {target}")
-            self._go_back({"step": target})
+            self._go_back({"step": target}, f"goto {target}")
         elif name == "reverse-step":
             if current == 0:
                 raise CommandFailed("reverse-step: at the first pause, nothing before it")
-            self._go_back({"pause": current - 1})
+            self._go_back({"pause": current - 1}, name)
+        elif name in ("reverse-next", "reverse-finish"):
+            if current == 0:
+                raise CommandFailed(f"{name}: at the first pause, nothing before it")
+            self._go_back({"pause": self._reverse_frame_target(name, current)}, name)
         else:
             if current == 0:
                 raise CommandFailed("reverse-continue: at the first pause, nothing before it")
             hits = [i for i, _, reason in self.pause_log if reason == "breakpoint" and i < current]
-            self._go_back({"pause": hits[-1] if hits else 0})
+            self._go_back({"pause": hits[-1] if hits else 0}, name)
         return None
 
-    def _go_back(self, target: Dict[str, Any]) -> None:
+    def _stack_of(self, frame: Optional[types.FrameType],
+                  task: Optional[asyncio.Task]) -> Tuple[str, Tuple[Tuple[int, int], ...]]:
+        """Where a pause is, for reverse-next/finish: the task, and its user frames (outermost first)
+        as (frame id, code id): a frame id alone may be reused by a later call of another function."""
+        frames: List[types.FrameType] = []
+        if frame is not None:
+            where: Optional[types.FrameType] = frame
+            step = asyncio.Handle._run.__code__  # the step's bottom: above it is the loop, and its caller
+            while where is not None and where.f_code is not step:
+                frames.append(where)
+                where = where.f_back
+            frames.reverse()
+        elif task is not None and not task.done():
+            frames = [f for f in map(introspect.frame_of, introspect.await_chain(task.get_coro())) if f is not None]
+        name = task.get_name() if task is not None else ""
+        return name, tuple((id(f), id(f.f_code)) for f in frames if is_user_file(f.f_code.co_filename))
+
+    def _reverse_frame_target(self, name: str, current: int) -> int:
+        """The pause reverse-next or reverse-finish goes back to (gdb's meaning, over the pauses seen).
+
+        reverse-next: the latest earlier pause of this task in the current frame or a caller of it
+        (pauses in frames it called are passed over, as next passes over calls), else the start.
+        reverse-finish: the pause before the current frame was entered: the latest pause in a
+        caller before the first pause of this activation, else the pause just before it.
+        """
+        task, stack = self.pause_stacks[current]
+        def within(j: int) -> bool:  # at pause j the task was in this frame or deeper
+            other, frames = self.pause_stacks[j]
+            return other == task and frames[:len(stack)] == stack
+        if name == "reverse-next":
+            for j in range(current - 1, -1, -1):
+                other, frames = self.pause_stacks[j]
+                if other == task and stack[:len(frames)] == frames and frames:
+                    return j
+            return 0
+        if not stack:
+            raise CommandFailed("reverse-finish: no frame to go back out of at this pause (use reverse-step)")
+        first = current
+        while first > 0 and within(first - 1):
+            first -= 1
+        if first == 0:
+            raise CommandFailed("reverse-finish: this frame was entered before the first pause")
+        for j in range(first - 1, -1, -1):
+            other, frames = self.pause_stacks[j]
+            if other == task and len(frames) < len(stack) and stack[:len(frames)] == frames:
+                return j
+        return first - 1
+
+    def _go_back(self, target: Dict[str, Any], command_name: str) -> None:
         if self.time_travel is None:
             raise CommandFailed("going back needs checkpoints: give goto, rs or rc among the -c commands "
                                 "(or --checkpoints)")
         if "pause" in target:
             target["expect"] = list(self.pause_log[target["pause"]][1:])
+        target["command"] = command_name
         self.time_travel.go_back(self, target)  # does not return: this run ends, an earlier copy goes on
 
     def _start_await(self, command: Dict[str, Any], code: types.CodeType, target: types.FrameType,

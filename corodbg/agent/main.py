@@ -64,11 +64,14 @@ def _say(text: str) -> None:
 
 def recording_hooks(target: Target, *, record: Optional[str] = None, replay: Optional[Dict[str, Any]] = None,
                     timeline: Optional[str] = None, travel: bool = False,
-                    resume: Optional[Dict[str, Any]] = None) -> Callable[[Debugger], None]:
+                    resume: Optional[Dict[str, Any]] = None,
+                    raws: Optional[List[Any]] = None) -> Callable[[Debugger], None]:
     """What --record, --replay, --timeline and time travel add to a debugger (before the program runs).
 
     ``random`` is seeded (from the schedule when replaying, else a new seed that the
     record keeps); PYTHONHASHSEED was fixed by the command line (it re-executes itself).
+    ``raws``: the UI's channel streams, which count what they send (else sys.stdout and
+    sys.stderr are given counting streams of their own).
     """
     random_seed: Optional[int] = None
     if replay is not None and replay.get("random_seed") is not None:
@@ -96,7 +99,12 @@ def recording_hooks(target: Target, *, record: Optional[str] = None, replay: Opt
         if travel:
             from corodbg.agent.recording.timetravel import TimeTravel, count_output
 
-            debugger.time_travel = TimeTravel(count_output(), random_seed=random_seed)
+            debugger.time_travel = TimeTravel(raws if raws is not None else count_output(), random_seed=random_seed)
+            if raws is not None:  # the UI: its Output pane is cut when going back; blockers said then
+                from corodbg.agent.recording.lanes import Lanes
+
+                debugger.time_travel.rewinds_output = debugger.time_travel.quiet = True
+                debugger.lanes = Lanes()
             if resume is not None:
                 debugger.time_travel.resume_from_exec(debugger, resume)
         if record is None and timeline is None:

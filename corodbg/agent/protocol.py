@@ -107,7 +107,7 @@ COMMAND_ALIASES = {
     "s": "step", "n": "next", "c": "continue", "cont": "continue",
     "f": "finish", "q": "quit", "exit": "quit", "": "send",
     "b": "break", "tb": "tbreak", "cl": "clear", "print": "p",
-    "rs": "reverse-step", "rc": "reverse-continue",
+    "rs": "reverse-step", "rc": "reverse-continue", "rn": "reverse-next", "rf": "reverse-finish",
 }
 
 
@@ -116,7 +116,9 @@ class CommandError(ValueError):
 
 
 #: Commands answered at a pause without resuming the program.
-ANSWERING_COMMANDS = frozenset({"eval", "exec", "break", "clear", "breakpoints", "expand"})
+ANSWERING_COMMANDS = frozenset({"eval", "exec", "break", "clear", "breakpoints", "expand", "timeline"})
+#: Commands that go back or to a step (time travel): answered by a pause of another run.
+TRAVEL_COMMANDS = frozenset({"goto", "reverse-step", "reverse-continue", "reverse-next", "reverse-finish"})
 
 
 def parse_command(text: str) -> Dict[str, Any]:
@@ -148,8 +150,8 @@ def parse_command(text: str) -> Dict[str, Any]:
         if len(rest) == 1 and rest[0].isdigit():
             return {"cmd": "goto", "step": int(rest[0])}
         raise CommandError("usage: goto N  (N is a step number)")
-    if name in ("step", "next", "finish", "continue", "quit", "pause", "breakpoints",
-                "reverse-step", "reverse-continue"):
+    if name in ("step", "next", "finish", "continue", "quit", "pause", "breakpoints", "timeline",
+                "reverse-step", "reverse-continue", "reverse-next", "reverse-finish"):
         if rest:
             raise CommandError(f"{name} takes no argument")
         return {"cmd": name}
@@ -266,6 +268,9 @@ EVENT_SHAPES: Dict[str, Any] = {
     "reply": _Record({"text": str}, {"command": dict, "breakpoints": _ListOf(_BREAKPOINT)}),
     "error": _Record({"message": str}, {"command": dict}),
     "exit": _Record({"code": int}),
+    # Going back arrived (time travel): the program had written output[0] characters to stdout
+    # and output[1] to stderr (through sys.stdout/sys.stderr) at this point.
+    "rewind": _Record({"step": int, "output": _ListOf(int)}, {"pause": _OPT_INT, "command": _OPT_STR}),
     "blocked": _Record({"call": str, "message": str},
                        {"stuck": bool, "seconds": _NUMBER, "location": _Maybe(_LOCATION),
                         "stack": _ListOf(_Record({"file": str, "line": int, "function": str},

@@ -24,10 +24,11 @@ from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 
-from corodbg.agent.protocol import ANSWERING_COMMANDS, CommandError, parse_command
+from corodbg.agent.protocol import ANSWERING_COMMANDS, TRAVEL_COMMANDS, CommandError, parse_command
 from corodbg.agent.runner import Target
 from corodbg.session import Session, SessionError
 from corodbg.ui.log_feed import LogFeed
+from corodbg.ui.screens.goto_dialog import GotoDialog
 from corodbg.ui.screens.help import HelpScreen
 from corodbg.ui.state import CRASHED, FINISHED, PAUSED, RUNNING, PauseState
 from corodbg.ui.tools import PauseTools, restore_command
@@ -61,6 +62,12 @@ KEYS: List[Tuple[str, str, str]] = [
     ("f", "Finish", "run until the selected frame returns"),
     ("c", "Continue", "run to a breakpoint, an exception, a deadlock or the end"),
     ("p", "Pause", "interrupt a running program"),
+    ("S", "Step back", "reverse-step: back to the previous pause, every pane (output too) as it was then"),
+    ("C", "Continue back", "reverse-continue: back to the previous breakpoint hit, else the start"),
+    ("N", "Next back", "reverse-next: back to the previous pause in this frame (or its caller)"),
+    ("F", "Finish back", "reverse-finish: back to the pause before this frame was entered"),
+    ("g", "Go to step", "goto N: to step N, forwards or back; from a past step, any command starts a branch"),
+    ("t", "Timeline", "the run so far, a lane per task; enter or a click goes to the step under the cursor"),
     ("b", "Break", "toggle a breakpoint at the Source cursor (its current line by default)"),
     ("B", "Break if", "a breakpoint with a condition, a task or one-shot, at the Source cursor"),
     ("L", "Breakpoints", "the list of breakpoints: show, edit, delete"),
@@ -77,10 +84,13 @@ KEYS: List[Tuple[str, str, str]] = [
 
 #: Actions that act on the program; refused while the help screen is up.
 _DEBUGGER_ACTIONS = {"send", "step", "next", "finish", "continue", "pause", "breakpoint",
-                     "conditional_breakpoint", "breakpoints", "evaluate", "restart"}
+                     "conditional_breakpoint", "breakpoints", "evaluate", "restart", "reverse_step",
+                     "reverse_continue", "reverse_next", "reverse_finish", "goto", "timeline"}
 #: The KEYS action word for each action name that differs from it.
 _ACTION_NAMES = {"Break if": "conditional_breakpoint", "Breakpoints": "breakpoints", "Break": "breakpoint",
-                 "Save output": "save_output"}
+                 "Save output": "save_output", "Step back": "reverse_step", "Continue back": "reverse_continue",
+                 "Next back": "reverse_next", "Finish back": "reverse_finish", "Go to step": "goto"}
+
 
 
 class CorodbgApp(PauseTools, App[int]):
@@ -99,6 +109,12 @@ class CorodbgApp(PauseTools, App[int]):
         Binding("f", "finish", "Finish"),
         Binding("c", "continue", "Continue"),
         Binding("p", "pause", "Pause"),
+        Binding("S", "reverse_step", "Step back", show=False),
+        Binding("C", "reverse_continue", "Continue back", show=False),
+        Binding("N", "reverse_next", "Next back", show=False),
+        Binding("F", "reverse_finish", "Finish back", show=False),
+        Binding("g", "goto", "Go to step", show=False),
+        Binding("t", "timeline", "Timeline", show=False),
         Binding("b", "breakpoint", "Break"),
         Binding("B", "conditional_breakpoint", "Break if", show=False),
         Binding("L", "breakpoints", "Breakpoints", show=False),
@@ -127,7 +143,7 @@ class CorodbgApp(PauseTools, App[int]):
         self.first_screen_time: Optional[float] = None
         self.last_render_time = 0.0  # perf_counter of the last hand-over to the panes (benchmarks)
         self._settled = asyncio.Event()
-        self._pending_output: List[Tuple[str, str]] = []
+        self._pending_output: List[Tuple[str, str, bool]] = []
         self._pending_log: List[Dict[str, Any]] = []
         self._state_dirty = False
         self._render_timer: Optional[Timer] = None
@@ -139,6 +155,10 @@ class CorodbgApp(PauseTools, App[int]):
         self.log_feed = LogFeed()
         #: (entry, answer, ok) of every evaluation this run, shown again when the console reopens.
         self.console_history: List[Tuple[str, str, bool]] = []
+        #: After going back: the step the run was taken back to; the next command that runs the
+        #: program on starts a new branch of the run from there (the Log says so).
+        self._branch_point: Optional[int] = None
+        self.branches = 1
 
     # -- layout --------------------------------------------------------------------
 
@@ -176,8 +196,9 @@ class CorodbgApp(PauseTools, App[int]):
         kept = self.state.breakpoints
         self.state = PauseState(program=self.target.display)
         self.log_feed = LogFeed()
+        self._branch_point, self.branches = None, 1
         session = Session(self.target, real_time=self.real_time, stdin=self.stdin_path, cwd=self.cwd,
-                          strict=self.strict)
+                          strict=self.strict, travel=True)
         self.session = session
         try:
             # A restart keeps the breakpoints, as in pdb: the agent sets them at its first pause.
@@ -240,7 +261,7 @@ class CorodbgApp(PauseTools, App[int]):
             kind = event.get("event")
             if kind == "output":
                 stream, data = event.get("stream", "stdout"), event.get("data", "")
-                self._pending_output.append((stream, data))
+                self._pending_output.append((stream, data, stream != "agent" and not event.get("fd")))
                 self._pending_log.extend(self.log_feed.for_output(stream, data))
             elif kind == "pause" and event.get("refresh"):  # the same pause, after !STMT changed a variable
                 selected = self.state.selected
@@ -255,6 +276,8 @@ class CorodbgApp(PauseTools, App[int]):
                 self._state_dirty = True
                 self._awaiting_answer = False
                 stopped = True
+            elif kind == "rewind":
+                self._take_rewind(event)
             elif kind == "blocked":  # a pause request met a call that does not return
                 self.state.apply_blocked(event)
                 self._pending_log.extend(self.log_feed.for_blocked(event))
@@ -282,6 +305,24 @@ class CorodbgApp(PauseTools, App[int]):
                 self._state_dirty = True
                 over = True
         return stopped, over
+
+    def _take_rewind(self, event: Dict[str, Any]) -> None:
+        """Going back arrived: the Output pane as it was at that step, the Log marks the place.
+
+        The pause that follows restores the other panes (the agent sends it whole)."""
+        output = self.query_one(OutputPane)
+        if self._pending_output:  # (what came before the rewind, then cut with the rest)
+            chunks, self._pending_output = self._pending_output, []
+            output.add_chunks(chunks)
+        counts = list(event.get("output") or [])
+        output.rewind({"stdout": counts[0] if counts else 0, "stderr": counts[1] if len(counts) > 1 else 0})
+        step = int(event.get("step") or 0)
+        self.log_feed.steps_logged = step
+        self.query_one(StepLogPane).rewind_to(step)
+        how = event.get("command") or "back"
+        self._pending_log.append({"step": None, "kind": "travel",
+                                  "text": f"↶ {how}: back to step {step}; the panes and Output as they were then"})
+        self._branch_point = step
 
     def _render_pending(self, final: bool = False) -> None:
         """Put everything absorbed so far on screen (called at most ~30 times a second)."""
@@ -365,6 +406,15 @@ class CorodbgApp(PauseTools, App[int]):
         self.command_count += 1
         self._awaiting_answer = True
         self._in_flight = command["cmd"]
+        backwards = command["cmd"] in TRAVEL_COMMANDS and not (command["cmd"] == "goto"
+                                                               and int(command.get("step", 0)) > self.state.step)
+        if self._branch_point is not None and command["cmd"] not in ANSWERING_COMMANDS and not backwards:
+            # From a past step the run goes on anew: a branch of the run (goto forwards too).
+            self.branches += 1
+            self._pending_log.append({"step": None, "kind": "travel",
+                                      "text": f"⑂ branch {self.branches} of the run starts at step "
+                                              f"{self._branch_point}: {_command_text(command)}"})
+            self._branch_point = None
         if self.state.status == PAUSED and command["cmd"] not in ANSWERING_COMMANDS:
             self.state.set_running()
             # A quick step answers within a frame or two: saying "running" at once would cost a
@@ -402,6 +452,33 @@ class CorodbgApp(PauseTools, App[int]):
 
     async def action_continue(self) -> None:
         await self._send_command("continue")
+
+    async def action_reverse_step(self) -> None:
+        await self._send_command("reverse-step")
+
+    async def action_reverse_continue(self) -> None:
+        await self._send_command("reverse-continue")
+
+    async def action_reverse_next(self) -> None:
+        await self._send_command("reverse-next")
+
+    async def action_reverse_finish(self) -> None:
+        await self._send_command("reverse-finish")
+
+    def action_goto(self) -> None:
+        """Ask for a step number, then ``goto N``."""
+        async def go(step: Optional[int]) -> None:
+            if step is not None:
+                await self._send_command({"cmd": "goto", "step": step})
+
+        self.push_screen(GotoDialog(self.state.step), go)
+
+    def action_timeline(self) -> None:
+        """The timeline screen: asks the agent for the run's steps (a reply), then draws them."""
+        if self.session is None or self.session.state != "paused":
+            self.notify("timeline: the program is not paused", severity="warning")
+            return
+        self.call_later(self._send_command, {"cmd": "timeline"})
 
     def action_pause(self) -> None:
         if self.session is not None and self.session.state == "running":
@@ -465,6 +542,16 @@ class CorodbgApp(PauseTools, App[int]):
 
     async def on_unmount(self) -> None:
         await self._stop_session()
+
+
+def _command_text(command: Dict[str, Any]) -> str:
+    """A command as the user would type it (``send 2``, ``step``, ``goto 7``)."""
+    name = command.get("cmd", "")
+    if name == "send":
+        return f"send {command.get('index', 1)}"
+    if name == "goto":
+        return f"goto {command.get('step')}"
+    return str(name)
 
 
 def run_app(options: Any) -> int:

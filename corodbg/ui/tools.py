@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Union
 from corodbg.ui.screens.breakpoint_dialog import BreakpointDialog, BreakpointRequest
 from corodbg.ui.screens.breakpoints import BreakpointsScreen
 from corodbg.ui.screens.console import ConsoleScreen
+from corodbg.ui.screens.timeline import TimelineScreen
 from corodbg.ui.widgets.frame import FramePane
 from corodbg.ui.widgets.source import SourcePane
 
@@ -61,6 +62,8 @@ class PauseTools(_Base):
             self._show_answer(command, text, not text.startswith("***"))
         elif command.get("cmd") == "expand":
             self.query_one(FramePane).show_children(tuple(command.get("path") or ()), json.loads(text))
+        elif command.get("cmd") == "timeline":
+            self._show_timeline(json.loads(text))
         # break/clear: the Source gutter and the list show the change; no toast over the panes.
 
     def _take_error(self, event: Dict[str, Any]) -> None:
@@ -81,6 +84,19 @@ class PauseTools(_Base):
         self._pending_log.append({"step": None, "kind": "answer", "ok": ok, "text": f"» {entry} → {text}"})
         if isinstance(self.screen, ConsoleScreen):
             self.screen.show_answer(entry, text, ok)
+
+    def _show_timeline(self, data: Dict[str, Any]) -> None:
+        """The timeline screen; the step chosen there is gone to (``goto N``, back or forth)."""
+        async def go(step: Optional[int]) -> None:
+            if step is None:
+                return
+            if step == self.state.step and self.state.task_named(self.state.task) is None:
+                self.notify(f"already at step {step}", timeout=2)
+                return
+            await self._send_command({"cmd": "goto", "step": step})
+
+        if not isinstance(self.screen, TimelineScreen):
+            self.push_screen(TimelineScreen(data), go)
 
     async def on_frame_pane_expand_requested(self, message: FramePane.ExpandRequested) -> None:
         selected = self.state.selected
@@ -150,6 +166,14 @@ class PauseTools(_Base):
 
     async def on_console_screen_evaluate(self, message: ConsoleScreen.Evaluate) -> None:
         text = message.text
+        travel = _travel_command(text)
+        if travel is not None:  # rs, rc, rn, rf, goto N: the debugger's commands, as in -c
+            if isinstance(travel, str):
+                self._show_answer({"entry": text}, travel, False)
+                return
+            self._show_answer({"entry": text}, "(the panes show where it went)", True)
+            await self._send_command(travel)
+            return
         command: Dict[str, Any] = ({"cmd": "exec", "code": text[1:].strip()} if text.startswith("!")
                                    else {"cmd": "eval", "expr": text})
         command["entry"] = text
@@ -157,6 +181,21 @@ class PauseTools(_Base):
             command["task"] = self.state.selected.task
             command["frame"] = self.state.selected.index
         await self._send_command(command)
+
+
+def _travel_command(text: str) -> Union[str, Dict[str, Any], None]:
+    """The console's debugger commands (``rs``, ``reverse-step``, ``goto 7``...): the command,
+    or the one-line problem with it; None for an expression (``rs`` may also be a variable:
+    ``(rs)`` evaluates it)."""
+    from corodbg.agent.protocol import COMMAND_ALIASES, TRAVEL_COMMANDS, CommandError, parse_command
+
+    head = text.split(" ", 1)[0]
+    if COMMAND_ALIASES.get(head, head) not in TRAVEL_COMMANDS:
+        return None
+    try:
+        return parse_command(text)
+    except CommandError as error:
+        return f"*** {error}"
 
 
 def restore_command(breakpoint_: Dict[str, Any]) -> Dict[str, Any]:

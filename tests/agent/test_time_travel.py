@@ -90,6 +90,45 @@ def test_going_back_keeps_a_failing_programs_exit_status_and_output(tmp_path: Pa
     assert done.returncode == 7
 
 
+def _where(pause: Dict[str, Any]) -> Tuple[str, int]:
+    return pause["location"]["function"], pause["location"]["line"]
+
+
+def test_reverse_next_passes_over_the_pauses_in_a_called_frame(tmp_path: Path) -> None:
+    """gdb's reverse-next: back to the previous line of this frame, over the calls it made.
+    Stepped into phase1 and out again to outer:8, rn goes back to outer:7 (the call), not into phase1."""
+    done, events = traced(SAMPLES, "chain.py", *["step"] * 6, "rn", tmp_path=tmp_path)
+    shown = pauses(events)
+    assert [_where(p) for p in shown[1:7]] == [("outer", 5), ("outer", 6), ("outer", 7), ("phase1", 14),
+                                              ("phase1", 15), ("outer", 8)]
+    assert shown[7] == shown[3]  # outer:7 again, every field the same
+    assert done.stdout == CHAIN_OUTPUT and done.returncode == 0
+
+
+def test_reverse_next_in_one_frame_is_the_previous_next(tmp_path: Path) -> None:
+    done, events = traced(SAMPLES, "chain.py", "next", "next", "next", "rn", "rn", tmp_path=tmp_path)
+    shown = pauses(events)
+    assert [_where(p) for p in shown[1:6]] == [("outer", 5), ("outer", 6), ("outer", 7), ("outer", 6), ("outer", 5)]
+    assert shown[4] == shown[2] and shown[5] == shown[1]
+    assert done.stdout == CHAIN_OUTPUT
+
+
+def test_reverse_finish_goes_back_to_the_call_site_in_the_caller(tmp_path: Path) -> None:
+    """gdb's reverse-finish: back to where the current function was called."""
+    done, events = traced(SAMPLES, "chain.py", *["step"] * 5, "reverse-finish", tmp_path=tmp_path)
+    shown = pauses(events)
+    assert _where(shown[5]) == ("phase1", 15)
+    assert _where(shown[6]) == ("outer", 7) and shown[6] == shown[3]
+    assert done.stdout == CHAIN_OUTPUT
+
+
+def test_reverse_finish_of_a_frame_entered_before_the_first_pause_is_refused(tmp_path: Path) -> None:
+    done, events = traced(SAMPLES, "chain.py", "step", "rf", tmp_path=tmp_path)
+    errors = [e for e in events if e["event"] == "reply" and not e["ok"]]
+    assert [e["text"] for e in errors] == ["reverse-finish: this frame was entered before the first pause"]
+    assert done.stdout == CHAIN_OUTPUT
+
+
 # -- record and replay -----------------------------------------------------------------
 
 EQUIVALENCE = sorted(p for p in PROGRAMS.glob("*.py") if p.stem not in ("exc_keyboard_interrupt",))

@@ -136,3 +136,13 @@ def test_real_server_without_asyncio_internals(snap_compare):
     what they wait on (StreamReader.readline(), gather: 0 of 2 done), asyncio's own tasks
     counted but not listed."""
     assert snap(snap_compare, "echo_server.py", *to_source_line(7), "b", "c")
+
+
+def test_reverse_step_back_to_the_fifth_pause(snap_compare):
+    """Six steps, then S: the fifth step's pause again (panes and Output as they were), the Log says so."""
+    assert snap(snap_compare, "chain.py", *"ssssss", "S")
+
+
+def test_timeline_of_the_race(snap_compare):
+    """t after nine sends of the two-task race: a lane per task, ran / ready / waiting, the cursor at now."""
+    assert snap(snap_compare, "race.py", *["space"] * 9, "t", "left", "left")

@@ -122,6 +122,11 @@ def _is_idle_worker_thread(thread: threading.Thread, frames: Dict[int, Any]) -> 
 
 
 
+#: corodbg's own children (time-travel checkpoints: sleeping copies of the program), which never
+#: wake the loop: the clock jumps as if they were not there.
+OWN_CHILDREN: Set[int] = set()
+
+
 def _process_pool_workers() -> Set[int]:
     """The pids of ProcessPoolExecutor workers: idle ones wait for jobs forever, like worker threads."""
     pids: Set[int] = set()
@@ -441,7 +446,7 @@ class StepLoop(asyncio.SelectorEventLoop):
                 return True
         if _program_signal_handlers() - {int(signal.SIGINT)}:
             return True
-        return _live_child_processes(_process_pool_workers())
+        return _live_child_processes(_process_pool_workers() | OWN_CHILDREN)
 
     def waits_for_interrupt(self) -> bool:
         """The program handles SIGINT itself (a server waiting for Ctrl-C): no deadlock, wait as python does.

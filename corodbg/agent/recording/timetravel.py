@@ -37,9 +37,11 @@ import signal
 import sys
 import threading
 import time
-from typing import Any, Dict, List, Optional, Tuple
+import weakref
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from corodbg.agent import debugger as debugger_module
+from corodbg.agent.loop.step_loop import OWN_CHILDREN
 
 INTERVAL = 1000        # steps between checkpoints while the program runs
 MIN_GAP = 0.05         # seconds of run time at least between two checkpoints
@@ -127,6 +129,7 @@ def _fork() -> int:
     import asyncio
 
     running = asyncio.events._get_running_loop()
+    tasks = list(asyncio.all_tasks(running)) if running is not None else []
     debugger_module._own_fork.append(True)
     try:
         pid = os.fork()
@@ -134,7 +137,37 @@ def _fork() -> int:
         debugger_module._own_fork.clear()
     if pid == 0 and running is not None:
         asyncio.events._set_running_loop(running)
+        if tasks and not asyncio.all_tasks(running):
+            _keep_tasks_over_fork(tasks)
     return pid
+
+
+#: Tasks that lived before one of corodbg's forks, which asyncio forgot in the child (3.14).
+_SURVIVORS: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def _keep_tasks_over_fork(tasks: List[Any]) -> None:
+    """3.14 keeps tasks in per-thread lists that a fork empties in the child: ``all_tasks()``
+    there forgets every task made before the fork (the panes showed none; ``asyncio.run``
+    would not cancel them at its end). The tasks are alive in the child: ``all_tasks`` (the
+    program's, asyncio's and the debugger's) lists them again, those still pending."""
+    import asyncio
+    import asyncio.tasks
+
+    _SURVIVORS.update(tasks)
+    if getattr(asyncio.tasks.all_tasks, "corodbg_survivors", False):
+        return
+    original = asyncio.tasks.all_tasks
+
+    def all_tasks(loop: Any = None) -> set:
+        found = original(loop)
+        if loop is None:
+            loop = asyncio.events.get_running_loop()
+        return found | {task for task in _SURVIVORS if not task.done() and task.get_loop() is loop}
+
+    all_tasks.corodbg_survivors = True  # type: ignore[attr-defined]
+    asyncio.tasks.all_tasks = all_tasks
+    asyncio.all_tasks = all_tasks
 
 
 def _send(fd: int, message: Dict[str, Any]) -> None:
@@ -167,7 +200,7 @@ def _receive(fd: int) -> Optional[Dict[str, Any]]:
 class TimeTravel:
     """Checkpoints of the live run, and the replay forward from one of them."""
 
-    def __init__(self, raws: Tuple[CountingRaw, CountingRaw], *, random_seed: Optional[int] = None) -> None:
+    def __init__(self, raws: Sequence[Any], *, random_seed: Optional[int] = None) -> None:
         self.raws = raws
         self.random_seed = random_seed
         self.checkpoints: List[Checkpoint] = []
@@ -175,8 +208,17 @@ class TimeTravel:
         self.next_step: Optional[int] = 0        # the step of the next checkpoint (0: at the start)
         self.last_time = 0.0
         self.blocked_said = False
+        #: Why no checkpoint could be taken (said once), kept to be said when going back if ``quiet``.
+        self.blocker_note: Optional[str] = None
+        #: The UI: a checkpoint that cannot be taken is said only when the user goes back (not in
+        #: every run of a program with threads); the Output pane is cut to the target (output).
+        self.quiet = False
+        #: The UI: output written while passing over the past is dropped, and the run arrived says
+        #: how much output there was at the target (the ``rewind`` event), so the UI cuts its pane.
+        self.rewinds_output = False
         #: While going back: {"history": [[pause, command], ...], "pause": j | None, "step": N | None}.
         self.replaying: Optional[Dict[str, Any]] = None
+        self.going: Optional[str] = None  # the command that went back (said in the rewind event)
 
     # -- checkpoints ---------------------------------------------------------------
 
@@ -195,11 +237,23 @@ class TimeTravel:
             return
         if self.checkpoints and self.checkpoints[-1].step == step:
             return
+        # The UI's channel runs threads of corodbg's own (a fork copies only this one): stopped
+        # for the fork, started again in whichever run goes on (this one, or a new live run
+        # returning here from _sleep); never in the supervisor or a sleeping checkpoint.
+        _frontend_hook(debugger, "before_fork")
+        try:
+            self._fork_checkpoint(debugger, loop, step, first_pause, now)
+        finally:
+            _frontend_hook(debugger, "after_fork")
+
+    def _fork_checkpoint(self, debugger: Any, loop: Any, step: int, first_pause: int, now: float) -> None:
         blocker = fork_blocker(loop)
         if blocker is not None:
             if not self.blocked_said:
                 self.blocked_said = True
-                debugger._note(f"no checkpoint at step {step}: {blocker}; going back re-runs from the start")
+                self.blocker_note = f"no checkpoint at step {step}: {blocker}; going back re-runs from the start"
+                if not self.quiet:
+                    debugger._note(self.blocker_note)
             return
         if self.status_fd is None and not self._start_supervisor():
             self.next_step = None
@@ -209,6 +263,7 @@ class TimeTravel:
         if pid:
             os.close(read_fd)
             self.checkpoints.append(Checkpoint(pid, write_fd, step, first_pause))
+            OWN_CHILDREN.add(pid)  # (a sleeping checkpoint does not stop the virtual clock)
             self._tell(f"checkpoint {pid}")
             self._thin()
             return
@@ -225,6 +280,7 @@ class TimeTravel:
 
     @staticmethod
     def _kill(checkpoint: Checkpoint) -> None:
+        OWN_CHILDREN.discard(checkpoint.pid)
         try:
             os.kill(checkpoint.pid, signal.SIGKILL)
         except OSError:
@@ -262,7 +318,9 @@ class TimeTravel:
     def _become_live(self, debugger: Any, request: Dict[str, Any], origin: Optional[Checkpoint]) -> None:
         self._tell(f"live {os.getpid()}")
         for raw, limit in zip(self.raws, request["out"], strict=False):
-            raw.limit = limit
+            raw.limit = sys.maxsize if self.rewinds_output else limit
+        _frontend_hook(debugger, "went_back")
+        self.going = request.get("command")
         history = [tuple(entry) for entry in request["history"]]
         for entry in [e for e in history if e[0] < debugger.pause_index and e[1].get("cmd") == "_arm"]:
             history.remove(entry)  # a goto armed before the next pause: armed now
@@ -318,6 +376,9 @@ class TimeTravel:
 
     def go_back(self, debugger: Any, target: Dict[str, Any]) -> None:
         """End this run; an earlier checkpoint (or a re-run) goes on to ``target``. Never returns."""
+        if self.quiet and self.blocker_note is not None:
+            debugger._note(self.blocker_note)
+            self.blocker_note = None
         pause = target.get("pause")
         step = target.get("step")
         if pause is not None:
@@ -342,6 +403,7 @@ class TimeTravel:
             # Breakpoints are the debugger's, not the program's: they stay as they are now.
             "breakpoints": [dict(vars(b)) for b in debugger.breakpoints.items],
             "next_breakpoint": debugger.breakpoints.next_number,
+            "command": target.get("command"),
         }
         if not usable:
             self._reexecute(debugger, request)
@@ -374,6 +436,7 @@ class TimeTravel:
         trace = getattr(debugger.frontend, "trace", None)
         if trace is not None:
             trace.flush()
+        _frontend_hook(debugger, "before_exec")
         os.execv(argv[0], argv)
 
     def resume_from_exec(self, debugger: Any, request: Dict[str, Any]) -> None:
@@ -421,6 +484,17 @@ class TimeTravel:
     def _arrived(self, debugger: Any, index: int, reason: str) -> None:
         state = self.replaying
         self.replaying = None
+        if self.rewinds_output:
+            for stream in (sys.stdout, sys.stderr):  # (what passing over the past wrote: dropped)
+                try:
+                    stream.flush()
+                except Exception:
+                    pass
+            for raw in self.raws:
+                raw.limit = raw.count
+            _frontend_hook(debugger, "rewound", {"step": debugger.current_step(), "pause": index,
+                                                 "output": [raw.count for raw in self.raws],
+                                                 "command": self.going})
         if state and state.get("breakpoints") is not None:
             command = {"cmd": "_breakpoints", "items": state["breakpoints"], "next": state["next_breakpoint"]}
             _set_breakpoints(debugger, command)
@@ -436,6 +510,13 @@ class TimeTravel:
             debugger._note(f"went back to step {debugger.current_step()} ({reason}), not step {step} ({wanted}): "
                            "the run did not repeat itself (input, threads or time from outside)")
         debugger._update_watch(debugger.loop)
+
+
+def _frontend_hook(debugger: Any, name: str, *args: Any) -> None:
+    """Call the frontend's ``name`` if it has one (the UI's channel frontend; headless has none)."""
+    hook = getattr(debugger.frontend, name, None)
+    if hook is not None:
+        hook(*args)
 
 
 def _set_breakpoints(debugger: Any, command: Dict[str, Any]) -> None:
@@ -499,7 +580,10 @@ def _supervise(live: Optional[int], status_fd: int) -> None:
             break
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
-        signal.signal(sig, signal.SIG_DFL)
+        try:
+            signal.signal(sig, signal.SIG_DFL)
+        except (OSError, ValueError):
+            pass  # SIGKILL, SIGSTOP: no handler can be set (nor was one); they kill as they are
         os.kill(os.getpid(), sig)
     _exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)
 

@@ -21,7 +21,7 @@ import sysconfig
 import tempfile
 from collections import deque
 from itertools import repeat
-from typing import IO, Deque, Dict, Hashable, Iterable, List, Optional, Tuple
+from typing import IO, Any, Deque, Dict, Hashable, Iterable, List, Optional, Tuple
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -59,7 +59,11 @@ class OutputPane(LaidOutPane, LineList):
         self._widest = 0
         self._partial: Dict[str, str] = {}
         self._shorten: List[Tuple[str, str]] = []
-        self._spool: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")
+        self._spool: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace", newline="")
+        #: What came, in order, for cutting back (time travel): [stream, characters, counted, text of
+        #: an agent note]; consecutive chunks of one kind share an entry. Counted: written through
+        #: sys.stdout/sys.stderr, which the agent counts (fd-level output and notes are not).
+        self._journal: List[List[Any]] = []
 
     def on_mount(self) -> None:
         self.border_title = "Output"
@@ -78,7 +82,8 @@ class OutputPane(LaidOutPane, LineList):
         self._dropped = self._widest = 0
         self._drawn.clear()
         self._spool.close()
-        self._spool = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")
+        self._spool = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace", newline="")
+        self._journal = []
         self.set_rows(0)
         self.scroll_to(0, 0, animate=False)
 
@@ -100,22 +105,67 @@ class OutputPane(LaidOutPane, LineList):
         self._spool.seek(0, os.SEEK_END)
         return size
 
-    def add_chunks(self, chunks: Iterable[Tuple[str, str]]) -> None:
-        """Append ``(stream, data)`` chunks; complete lines become rows.
+    def add_chunks(self, chunks: Iterable[Tuple[Any, ...]]) -> None:
+        """Append ``(stream, data)`` or ``(stream, data, counted)`` chunks; complete lines become rows.
 
         Only the newest ``max_lines`` lines of a batch can be on screen: older ones
         go to the spool (``o`` saves them) without being looked at for the pane.
         """
         raw: List[Tuple[str, str]] = []
-        for stream, data in chunks:
+        journal = self._journal
+        for chunk in chunks:
+            stream, data = chunk[0], chunk[1]
+            counted = bool(chunk[2]) if len(chunk) > 2 else stream != "agent"
             if stream != "agent":
                 self._spool.write(data)
+                if journal and journal[-1][0] == stream and journal[-1][2] == counted:
+                    journal[-1][1] += len(data)
+                else:
+                    journal.append([stream, len(data), counted, None])
+            else:
+                journal.append([stream, len(data), False, data])
             pending = self._partial.pop(stream, "") + data
             *complete, rest = pending.split("\n")
             raw.extend(zip(repeat(stream), complete))
             if rest:
                 self._partial[stream] = rest
         self._append(raw)
+
+    def rewind(self, counts: Dict[str, int]) -> None:
+        """Going back: keep the output as it was when the program had written ``counts`` characters
+        (per stream, through sys.stdout/sys.stderr); later output goes, corodbg's notes stay.
+
+        Output that is not counted (fd-level writes, notes) is kept up to the first character
+        of counted output beyond the counts. The pane is rebuilt from the spool.
+        """
+        self._spool.flush()
+        self._spool.seek(0)
+        text = self._spool.read()
+        kept: List[Tuple[str, str, bool]] = []
+        notes: List[Tuple[str, str, bool]] = []
+        written = {name: 0 for name in counts}
+        position = 0
+        cut = False
+        for stream, size, counted, note in self._journal:
+            if note is not None:
+                (notes if cut else kept).append((stream, note, False))
+                continue
+            data = text[position:position + size]
+            position += size
+            if cut:
+                continue
+            if counted:
+                room = counts.get(stream, 0) - written.get(stream, 0)
+                if size > room:
+                    data = data[:max(0, room)]
+                    cut = True
+                written[stream] = written.get(stream, 0) + len(data)
+            if data:
+                kept.append((stream, data, counted))
+        self.reset()
+        self.add_chunks(kept + notes)
+        self.flush_partial()
+        self.refresh()
 
     def flush_partial(self) -> None:
         """Show unfinished lines too (at a pause, and at the end)."""

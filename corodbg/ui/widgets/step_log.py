@@ -42,6 +42,10 @@ class StepLogPane(LaidOutPane, RichLog):
         self.entries.clear()
         self._last_step = -1
 
+    def rewind_to(self, step: int) -> None:
+        """Going back to ``step``: the steps after it are logged again as they run (a new branch)."""
+        self._last_step = min(self._last_step, step)
+
     def add_entries(self, entries: Iterable[Dict[str, Any]]) -> None:
         lines = []
         for entry in entries:
@@ -55,6 +59,8 @@ class StepLogPane(LaidOutPane, RichLog):
                 line = Text(head, "cyan" if entry.get("ok", True) else "red")
             elif entry.get("kind") == "warning":  # never retrieved, never awaited
                 line = Text(head, "bold yellow")
+            elif entry.get("kind") == "travel":  # went back, a new branch
+                line = Text(head, "bold magenta")
             elif entry.get("step") is None:
                 line = Text(head, "dim")
             else:
