@@ -61,8 +61,11 @@ class Session:
 
     def __init__(self, target: Target, *, real_time: bool = False, stdin: Optional[str] = None,
                  cwd: Optional[str] = None, python: str = sys.executable, strict: bool = False,
-                 travel: bool = False) -> None:
+                 travel: bool = False, record: Optional[str] = None, replay: Optional[str] = None) -> None:
         self.target = target
+        #: --record FILE / --replay FILE, absolute paths (docs/time-travel.md); checked by the command line.
+        self.record = record
+        self.replay = replay
         #: Fork checkpoints in the agent, so that the program can go back (docs/time-travel.md).
         self.travel = travel
         self.real_time = real_time
@@ -98,6 +101,10 @@ class Session:
             argv.append("--strict")
         if self.travel:
             argv.append("--travel")
+        if self.record:
+            argv += ["--record", self.record]
+        if self.replay:
+            argv += ["--replay", self.replay]
         argv.append("--")
         argv += (["-m"] if self.target.is_module else []) + [self.target.path_or_module, *self.target.args]
         env = dict(os.environ)

@@ -1,6 +1,7 @@
 """The child process that runs the program for the UI.
 
-    python .../corodbg/agent/__main__.py --commands FD --events FD [--real-time] [--strict] [--record FILE]
+    python .../corodbg/agent/__main__.py --commands FD --events FD [--real-time] [--strict] [--travel]
+           [--record FILE] [--replay FILE]
            -- (SCRIPT | -m MODULE) [ARGS...]
 
 Started by ``corodbg.session``, never by hand, **by file path** and with the
@@ -50,6 +51,7 @@ def main(argv: List[str]) -> int:
     virtual_time = True
     strict = False
     record = None
+    replay_path: Optional[str] = None
     travel = False
     own_argv = [sys.executable, os.path.abspath(__file__), *argv]  # going back by re-running: the same agent
     while args and args[0].startswith("--"):
@@ -66,6 +68,8 @@ def main(argv: List[str]) -> int:
             travel = True  # fork checkpoints: going back (docs/time-travel.md); the session fixes PYTHONHASHSEED
         elif option == "--record" and args:
             record = args.pop(0)  # the run's schedule (docs/trace-format.md); the session fixes PYTHONHASHSEED
+        elif option == "--replay" and args:
+            replay_path = args.pop(0)  # checked by the command line; PYTHONHASHSEED is the recorded one
         elif option == "--":
             break
     is_module = bool(args) and args[0] == "-m"
@@ -112,10 +116,18 @@ def main(argv: List[str]) -> int:
     channel.send({"event": "hello", "python": sys.version.split()[0], "target": " ".join(args)})
     target = Target(args[0], args[1:], is_module=is_module)
     on_debugger = debugger_box.append
-    if record is not None or travel:
+    if record is not None or travel or replay_path is not None:
         from corodbg.agent.main import recording_hooks
+        from corodbg.agent.recording.schedule import ScheduleError, load
 
-        hooks = recording_hooks(target, record=record, travel=travel, raws=channel.raws,
+        replay = None
+        if replay_path is not None:
+            try:
+                replay = load(replay_path, target.path_or_module, target.is_module)
+            except ScheduleError as error:  # (the command line checked it: changed since)
+                channel.send_output("agent", f"{error}\n")
+                return 2
+        hooks = recording_hooks(target, record=record, travel=travel, raws=channel.raws, replay=replay,
                                 resume=_resume_request() if travel else None)
 
         def on_debugger(debugger: Debugger) -> None:

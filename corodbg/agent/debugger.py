@@ -349,6 +349,15 @@ class Debugger:
         due = replay.pick_step()
         if due is None or due > step:
             return index
+        if due == step and replay.next_pick == 0 and not replay.shown_first_deviation and replay.data.get("explore"):
+            # A schedule corodbg explore saved: the run pauses where it first leaves asyncio's order,
+            # so the user sees the state the interleaving breaks (a send N there leaves the schedule).
+            replay.shown_first_deviation = True
+            words = (replay.data["explore"].get("deviations") or [""])[0]
+            message = f"next is the saved schedule's first deviation: {words}" if words else \
+                "next is the saved schedule's first deviation"
+            self._pause("deviation", loop, message=message)
+            index, self.pick = index or self.pick, 0
         if due < step:
             self._diverged(loop, f"step {step}: the recorded pick at step {due} was not reached")
             return index

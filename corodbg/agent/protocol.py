@@ -19,7 +19,7 @@ except ImportError:  # pragma: no cover
 
 PAUSE_REASONS = (
     "start", "send", "step", "next", "finish", "breakpoint",
-    "exception", "deadlock", "pause", "end",
+    "exception", "deadlock", "pause", "end", "goto", "deviation",
 )
 
 

@@ -79,10 +79,10 @@ def found(options: ExploreOptions, seed: int, search: SearchResult, failing: Dic
         lines += [f"  | {line}" for line in output.splitlines()]
     lines += _notes(search)
     if saved is not None:
-        command = ["corodbg", "--headless", "--replay", saved]
         target = options.target
-        command += ["-m", target.path_or_module] if target.is_module else [target.path_or_module]
-        command += target.args
+        program = [*(["-m", target.path_or_module] if target.is_module else [target.path_or_module]), *target.args]
         lines.append(f"saved: {saved}")
-        lines.append(f"replay it: {shlex.join(command)}")
+        lines.append(f"debug it: {shlex.join(['corodbg', '--replay', saved, *program])}   "
+                     "(pauses before the first deviation)")
+        lines.append(f"replay it: {shlex.join(['corodbg', '--headless', '--replay', saved, *program])}")
     return "\n".join(lines)

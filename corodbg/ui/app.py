@@ -130,9 +130,11 @@ class CorodbgApp(PauseTools, App[int]):
     ]
 
     def __init__(self, target: Target, *, real_time: bool = False, stdin: Optional[str] = None,
-                 cwd: Optional[str] = None, strict: bool = False) -> None:
+                 cwd: Optional[str] = None, strict: bool = False, record: Optional[str] = None,
+                 replay: Optional[str] = None) -> None:
         super().__init__()
         self.target = target
+        self.record, self.replay = record, replay
         self.real_time = real_time
         self.strict = strict
         self.stdin_path = stdin
@@ -198,7 +200,7 @@ class CorodbgApp(PauseTools, App[int]):
         self.log_feed = LogFeed()
         self._branch_point, self.branches = None, 1
         session = Session(self.target, real_time=self.real_time, stdin=self.stdin_path, cwd=self.cwd,
-                          strict=self.strict, travel=True)
+                          strict=self.strict, travel=True, record=self.record, replay=self.replay)
         self.session = session
         try:
             # A restart keeps the breakpoints, as in pdb: the agent sets them at its first pause.
@@ -556,7 +558,9 @@ def _command_text(command: Dict[str, Any]) -> str:
 
 def run_app(options: Any) -> int:
     """Run the UI for ``corodbg SCRIPT``; the exit code is 0 after a normal quit."""
-    app = CorodbgApp(options.target, real_time=options.real_time, stdin=options.stdin, strict=options.strict)
+    app = CorodbgApp(options.target, real_time=options.real_time, stdin=options.stdin, strict=options.strict,
+                     record=os.path.abspath(options.record) if options.record else None,
+                     replay=os.path.abspath(options.replay) if options.replay else None)
     result = app.run()
     session = app.session
     if session is not None and session.process is not None and session.process.returncode is None:

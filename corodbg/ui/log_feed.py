@@ -43,6 +43,10 @@ class LogFeed:
             out.append({"step": None, "text": "#0 the loop started; nothing has run yet"})
         elif reason in ("end", "deadlock", "exception") and event.get("message"):
             out.extend(ending_lines(reason, event["message"]))
+        elif reason == "deviation" and event.get("message"):  # a replayed schedule of corodbg explore
+            out.append({"step": None, "kind": "warning",
+                        "text": f"⑂ {event['message']}; continue, step or send follow the schedule, "
+                                "send N of another item leaves it"})
         return out
 
     def for_blocked(self, event: Dict[str, Any]) -> List[Dict[str, Any]]:

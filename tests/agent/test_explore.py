@@ -167,3 +167,28 @@ def test_each_run_ends_as_python_ends_a_program_with_its_atexit_handlers() -> No
     done = explore("--seed", "1", "--any-order", "--runs", "5", "--check", "saved", "saves_at_exit.py")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no failing schedule" in done.stdout
+
+
+def test_the_replay_of_a_saved_schedule_pauses_before_its_first_deviation(tmp_path: Path) -> None:
+    schedule = tmp_path / "race.json"
+    assert explore("--seed", "1", "--any-order", "--save", str(schedule), "check_then_act.py").returncode == 1
+    first = saved(schedule)["picks"][0]
+    trace = tmp_path / "trace.jsonl"
+    done = run("--headless", "--replay", str(schedule), "--trace", str(trace), "-c", "continue", "-c", "continue",
+               "check_then_act.py")
+    pauses = [json.loads(line) for line in trace.read_text().splitlines()]
+    pauses = [event for event in pauses if event["event"] == "pause"]
+    assert [event["reason"] for event in pauses][:2] == ["start", "deviation"]
+    deviation = pauses[1]
+    assert deviation["step"] == first["step"]
+    assert deviation["message"].startswith("next is the saved schedule's first deviation: at step")
+    assert first["item"] in [item["description"].split(":")[0] for item in deviation["ready"]]
+    assert done.returncode == 1 and "AssertionError: oversold" in done.stderr  # then on to the same failure
+
+
+def test_the_ui_refuses_a_schedule_of_another_program_before_it_starts(tmp_path: Path) -> None:
+    schedule = tmp_path / "race.json"
+    assert explore("--seed", "1", "--any-order", "--save", str(schedule), "check_then_act.py").returncode == 1
+    done = run("--replay", str(schedule), "lost_update.py")
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "is a schedule of" in done.stderr and "Traceback" not in done.stderr

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 from typing import Dict
 
+from support import corodbg_env
 from textual.geometry import Region
-from ui_helpers import make_app, output_text, press_and_settle, run_async
+from ui_helpers import REPO_ROOT, make_app, output_text, press_and_settle, run_async
 
+from corodbg.agent.runner import Target
+from corodbg.ui.app import CorodbgApp
 from corodbg.ui.screens.timeline import TimelineScreen
 from corodbg.ui.widgets.coroutines import CoroutinesPane
 from corodbg.ui.widgets.frame import FramePane
@@ -81,3 +89,38 @@ async def test_reverse_continue_and_the_timeline_go_back_and_forth():
         await press_and_settle(pilot, "C")  # no breakpoint: back to the start
         assert app.state.step == 0 and app.state.reason == "start" and output_text(app) == ""
         await press_and_settle(pilot, "q")
+
+
+@run_async
+async def test_a_schedule_saved_by_explore_replays_in_the_ui_and_pauses_before_its_first_deviation():
+    program = "tests/agent/programs/explore/check_then_act.py"
+    schedule = Path(tempfile.mkdtemp()) / "race.json"
+    found = subprocess.run([sys.executable, "-m", "corodbg", "explore", "--seed", "1", "--any-order", "--save",
+                            str(schedule), program], cwd=REPO_ROOT, capture_output=True, text=True,
+                           env=corodbg_env(), timeout=240)
+    assert found.returncode == 1, found.stderr
+    app = CorodbgApp(Target(program), cwd=str(REPO_ROOT), replay=str(schedule))
+    async with app.run_test(size=SIZE) as pilot:
+        await press_and_settle(pilot, "c")
+        assert app.state.reason == "deviation"
+        assert "first deviation" in app.query_one(StepLogPane).text
+        await press_and_settle(pilot, "c")  # on along the schedule: the race it found
+        await press_and_settle(pilot, "c")
+        assert "AssertionError: oversold" in output_text(app)
+
+
+@run_async
+async def test_a_run_recorded_in_the_ui_replays_headless_with_the_same_choices():
+    schedule = Path(tempfile.mkdtemp()) / "gather.json"
+    app = CorodbgApp(Target("tests/ui/programs/gather.py"), cwd=str(REPO_ROOT), record=str(schedule))
+    async with app.run_test(size=SIZE) as pilot:
+        await press_and_settle(pilot, "space", "space", "down", "space", "c")  # the second ready item first
+        shown = output_text(app)
+        await press_and_settle(pilot, "q")
+    recorded = json.loads(schedule.read_text())
+    assert recorded["picks"], "the out-of-order send is a pick of the schedule"
+    replayed = subprocess.run([sys.executable, "-m", "corodbg", "--headless", "--replay", str(schedule),
+                               "tests/ui/programs/gather.py"], cwd=REPO_ROOT, capture_output=True, text=True,
+                              env=corodbg_env(), timeout=60)
+    assert replayed.returncode == 0, replayed.stderr
+    assert replayed.stdout.strip() and replayed.stdout.strip() in shown

@@ -113,7 +113,10 @@ def load(path: str, program: str, is_module: bool) -> Dict[str, Any]:
     if bool(data.get("module")) != is_module or (
             data.get("program") != program if is_module
             else data.get("program_path") != os.path.realpath(program)):
-        raise ScheduleError(f"{path} is a schedule of {data.get('program')!r}, not of {program!r}")
+        recorded, given = data.get("program"), program
+        if not is_module and recorded == given:  # same name, another file: the paths tell them apart
+            recorded, given = data.get("program_path"), os.path.realpath(program)
+        raise ScheduleError(f"{path} is a schedule of {recorded!r}, not of {given!r}")
     try:
         for pick in data["picks"]:
             int(pick["step"]), int(pick["index"]), str(pick["item"])
@@ -139,6 +142,8 @@ class Replay:
         self.next_jump = 0
         self.steps = int(data["steps"])
         self.active = True
+        #: A schedule of corodbg explore pauses once, before its first deviation (see Debugger).
+        self.shown_first_deviation = False
 
     def pick_step(self) -> Optional[int]:
         """The step count at which the next recorded pick is made, or None."""
