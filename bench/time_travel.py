@@ -13,7 +13,10 @@ run, commands alternate (medians over ``--rounds``):
 - goto back, timed the same way: from step 250,000 to N = 20,000, 123,457 and 249,999
   (goal <= 300 ms each);
 - the checkpoints' cost: ``-c "goto 299000" -c quit`` (a checkpoint every 1,000 steps,
-  at most one per 50 ms) against ``-c continue``.
+  at most one per 50 ms) against ``-c continue``;
+- reverse-step in the UI (in-process, ``_ui``'s Pilot): ``goto 100000``, a send, then the
+  key ``S``: from the key to the first frame painted with the pause it leads to (goal
+  <= 200 ms), beside the time that pause took to reach the app.
 
     python bench/time_travel.py [--rounds N]
 """
@@ -21,13 +24,14 @@ run, commands alternate (medians over ``--rounds``):
 from __future__ import annotations
 
 import argparse
+import asyncio
 import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from _common import STEPS_PROGRAM, bench_program, compare, corodbg, env, header, report
+from _common import STEPS_PROGRAM, bench_program, compare, corodbg, env, header, report, use_bytecode_cache
 
 PROGRAM = STEPS_PROGRAM.replace("TASKS, ROUNDS = 500, 200", "TASKS, ROUNDS = 500, 600")
 NOW = "p __import__('time').time()"
@@ -48,6 +52,24 @@ def timed_jump(program: Path, before: list, jump: str, rounds: int) -> float:
             sys.exit(f"{jump}: no time stamps:\n{done.stderr}")
         times.append(stamps[-1] - stamps[-2])
     return statistics.median(times[1:])
+
+
+async def ui_reverse_step(program: Path, rounds: int) -> tuple:
+    """Medians of (key S -> painted, key S -> the pause's arrival) at step 100,000, in the UI."""
+    from _ui import close_app, open_app, press
+
+    painted, arrived = [], []
+    for _ in range(rounds):
+        app, probe, pilot, context, _, _ = await open_app(program.name, program.parent)
+        await app._send_command({"cmd": "goto", "step": 100000})
+        await asyncio.wait_for(app.settled(), 300)
+        await press(app, probe, pilot, "space")
+        shown, came = await press(app, probe, pilot, "S")
+        assert app.state.step == 100000, app.state.step
+        painted.append(shown)
+        arrived.append(came)
+        await close_app(pilot, context)
+    return statistics.median(painted), statistics.median(arrived)
 
 
 def main() -> None:
@@ -73,6 +95,8 @@ def main() -> None:
         medians["rs"] = timed_jump(program, ["goto 100000", "send"], "rs", rounds)
         for target in ("20000", "123457", "249999"):
             medians[f"goto {target}"] = timed_jump(program, ["goto 250000"], f"goto {target}", rounds)
+        use_bytecode_cache()
+        medians["ui rs"], medians["ui rs arrived"] = asyncio.run(ui_reverse_step(program, rounds))
     report("record, 300,000 steps (-c continue)", medians["record"], "no record", medians["continue"],
            max_ratio=1.1)
     report("reverse-step at step 100,000", medians["rs"], "continue (whole run)", medians["continue"],
@@ -81,6 +105,8 @@ def main() -> None:
         report(f"goto {int(target):,} from step 250,000", medians[f"goto {target}"], "continue (whole run)",
                medians["continue"], unit="ms", max_value=0.3)
     report("checkpoints on the way to step 299,000", medians["checkpoints"], "continue", medians["continue"])
+    report("UI: key S at step 100,000 -> repaint", medians["ui rs"], "the pause reached the app",
+           medians["ui rs arrived"], unit="ms", max_value=0.2)
 
 
 if __name__ == "__main__":
