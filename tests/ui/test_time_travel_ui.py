@@ -124,3 +124,20 @@ async def test_a_run_recorded_in_the_ui_replays_headless_with_the_same_choices()
                               env=corodbg_env(), timeout=60)
     assert replayed.returncode == 0, replayed.stderr
     assert replayed.stdout.strip() and replayed.stdout.strip() in shown
+
+
+@run_async
+async def test_going_back_where_fork_cannot_serve_reruns_the_program_and_says_so():
+    """A live thread: no checkpoint; S re-executes the agent from the start and stops at the previous pause."""
+    app = make_app("thread_alive.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await press_and_settle(pilot, *["space"] * 5)
+        assert app.state.step == 5
+        await press_and_settle(pilot, "S")
+        assert app.state.step == 4 and app.state.reason == "send"
+        shown = output_text(app)
+        assert shown.startswith("a 0\nb 0\na 1\n") and "b 1" not in shown
+        assert "no checkpoint at step 0: threads alive" in shown
+        await press_and_settle(pilot, "c")
+        assert app.state.status_text() == "finished (exit 0)"
+        assert output_text(app).count("b 2") == 1
