@@ -371,6 +371,10 @@ class Debugger:
         if chosen is None:
             self._diverged(loop, why)
             return 0
+        if chosen and self.lanes is not None:  # the timeline shows where the schedule leaves asyncio's order
+            task = introspect.task_of_callback(loop._ready[chosen]._callback)  # type: ignore[attr-defined]
+            self.lanes.mark(step, self.lanes.lane_id(task) if task is not None else 0, "deviation",
+                            f"the schedule ran ready item {chosen + 1} here, not the head")
         return chosen
 
     def _note(self, text: str) -> None:

@@ -104,7 +104,11 @@ async def test_a_schedule_saved_by_explore_replays_in_the_ui_and_pauses_before_i
         await press_and_settle(pilot, "c")
         assert app.state.reason == "deviation"
         assert "first deviation" in app.query_one(StepLogPane).text
-        await press_and_settle(pilot, "c")  # on along the schedule: the race it found
+        await press_and_settle(pilot, "s")  # the deviation's step, observed (continue would run it unobserved)
+        await press_and_settle(pilot, "t")
+        assert isinstance(app.screen, TimelineScreen)
+        assert "⇄" in [mark for lane in app.screen.model.lanes for mark in lane.marks.values()]
+        await press_and_settle(pilot, "escape", "c")  # on along the schedule: the race it found
         await press_and_settle(pilot, "c")
         assert "AssertionError: oversold" in output_text(app)
 

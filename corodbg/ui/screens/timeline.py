@@ -4,7 +4,8 @@ Each column is a step (``v``: a value of the virtual clock, the steps run at
 that time together). In a task's lane: ``█`` it ran, ``▒`` it was ready (its
 handle queued), ``─`` it waited (on what: the line under the lanes says, for
 the column under the cursor); marks: ``●`` a breakpoint hit, ``✗`` an exception
-left the task, ``⊘`` it was cancelled. The current step is marked ``▼`` above
+left the task, ``⊘`` it was cancelled, ``⇄`` a replayed schedule ran another item than the
+head there. The current step is marked ``▼`` above
 the lanes; steps that ran unobserved (``continue``) are ``░`` there. Left and
 right (or a click) move the cursor; enter goes to that step, back or forth
 (``goto N``). The data is the agent's answer to the ``timeline`` command,
@@ -29,10 +30,10 @@ from corodbg.ui.screens.dialog import DialogScreen
 
 RAN, READY, WAITING, GONE, NONE = "ran", "ready", "waiting", "gone", ""
 GLYPHS = {RAN: "█", READY: "▒", WAITING: "─", GONE: " ", NONE: " "}
-MARKS = {"breakpoint": "●", "exception": "✗", "cancelled": "⊘"}
+MARKS = {"breakpoint": "●", "exception": "✗", "cancelled": "⊘", "deviation": "⇄"}
 LANE_COLORS = ["#5fafff", "#87d75f", "#ffaf5f", "#d787ff", "#5fd7d7", "#ff87af"]
 LABEL_WIDTH = 20
-LEGEND = "█ ran  ▒ ready  ─ waiting  ● breakpoint  ✗ exception  ⊘ cancelled  ▼ now  ░ ran unobserved"
+LEGEND = "█ ran  ▒ ready  ─ waiting  ● breakpoint  ✗ exception  ⊘ cancelled  ⇄ replayed pick  ▼ now  ░ unobserved"
 
 
 @dataclass
