@@ -579,16 +579,10 @@ class StepLoop(asyncio.SelectorEventLoop):
                             self._attention = False  # (before observe_steps is read, below)
                             task = getattr(handle._callback, "__self__", None)  # type: ignore[attr-defined]
                             if self._s.task_types[task.__class__] and task.done():
-                                self._s.steps = steps
-                                self._s.counting = None
-                                self._task_ended(task)
-                                self._s.counting = sys._getframe()
+                                self._batch_task_ended(steps, task)
                             task = None
                         if self._s.observe:
-                            self._s.steps = steps
-                            self._s.counting = None
-                            if self._s.observer is not None:
-                                self._s.observer.after_step(self, handle)
+                            self._batch_observed(steps, handle)
                             return count
             elif self.watch_task_ends:
                 task_types = self._s.task_types
@@ -603,16 +597,10 @@ class StepLoop(asyncio.SelectorEventLoop):
                     # isinstance, the dict knows every class it has seen (see _TaskTypes).
                     task = getattr(handle._callback, "__self__", None)  # type: ignore[attr-defined]
                     if task_types[task.__class__] and task.done():
-                        self._s.steps = steps
-                        self._s.counting = None
-                        self._task_ended(task)
-                        self._s.counting = sys._getframe()
+                        self._batch_task_ended(steps, task)
                     task = None  # a finished task must be freeable before the next handle runs
                     if self._attention and self._observed_now():
-                        self._s.steps = steps
-                        self._s.counting = None
-                        if self._s.observer is not None:
-                            self._s.observer.after_step(self, handle)
+                        self._batch_observed(steps, handle)
                         return count
             else:
                 while count:
@@ -623,10 +611,7 @@ class StepLoop(asyncio.SelectorEventLoop):
                     steps += 1
                     handle._run()
                     if self._attention and self._observed_now():
-                        self._s.steps = steps
-                        self._s.counting = None
-                        if self._s.observer is not None:
-                            self._s.observer.after_step(self, handle)
+                        self._batch_observed(steps, handle)
                         return count
             return 0
         finally:
@@ -642,6 +627,25 @@ class StepLoop(asyncio.SelectorEventLoop):
             self._attention = True
             return True
         return False
+
+    def _batch_task_ended(self, steps: int, task: asyncio.Task) -> None:
+        """A task ended in the unobserved batch: the observer is told, with the step count exact.
+
+        Called from ``_run_unobserved`` only (rarely: at a task's end), whose frame
+        keeps counting in its local once this returns.
+        """
+        self._s.steps = steps
+        self._s.counting = None
+        self._task_ended(task)
+        self._s.counting = sys._getframe(1)
+
+    def _batch_observed(self, steps: int, handle: asyncio.Handle) -> None:
+        """Observation starts in the unobserved batch (a pause request, a breakpoint): the count is
+        handed back to the loop and the observer sees the step just run."""
+        self._s.steps = steps
+        self._s.counting = None
+        if self._s.observer is not None:
+            self._s.observer.after_step(self, handle)
 
     def _check_task_end(self, handle: asyncio.Handle) -> None:
         """Note which task ran, and tell the observer when the step ended its task (observed steps)."""
