@@ -35,8 +35,10 @@ options:
                    send [N], step, continue, quit
   --trace FILE     write each pause as a JSON line to FILE (docs/trace-format.md)
   --record FILE    write the run's schedule (its choices) to FILE as JSON
-  --replay FILE    rerun the program making the choices recorded in FILE
-  --timeline FILE  write the run as Chrome trace-event JSON (Perfetto)
+  --replay FILE    rerun the program making the choices recorded in FILE (one
+                   saved by corodbg explore pauses before its first deviation)
+  --timeline FILE  with --headless: write the run as Chrome trace-event JSON
+                   (Perfetto); the UI draws it on key t
                    (time travel: -c goto N, -c reverse-step/rs, -c reverse-next/rn,
                    -c reverse-finish/rf, -c reverse-continue/rc)
   --real-time      use the monotonic clock instead of the virtual one
