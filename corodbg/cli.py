@@ -206,11 +206,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         sys.stderr.write("corodbg: --timeline needs --headless (the UI draws the timeline: key t)\n")
         return 2
     if not options.headless and options.replay:
-        problem = _schedule_problem(options)
+        problem = _take_schedule_for_the_ui(options)
         if problem:
             sys.stderr.write(f"corodbg: {problem}\n")
             return 2
-        _use_recorded_hash_seed(options.replay)
     if options.headless:
         if options.record or options.replay or options.timeline or _travels(options):
             _fix_hash_seed(options)
@@ -285,25 +284,22 @@ def _fix_hash_seed(options: Options) -> None:
     sys.corodbg_argv = argv  # type: ignore[attr-defined]  # a re-run from the start (time travel)
 
 
-def _schedule_problem(options: Options) -> str:
-    """Why ``--replay FILE`` cannot serve for this program ("" if it can), before the UI starts."""
+def _take_schedule_for_the_ui(options: Options) -> str:
+    """--replay in the UI: why the schedule cannot serve for this program ("" if it can).
+
+    Checked before the UI starts; the UI's agent then starts with the recorded
+    PYTHONHASHSEED (the session passes the environment on).
+    """
     from corodbg.agent.recording.schedule import ScheduleError, load
 
     try:
-        load(options.replay or "", options.target.path_or_module, options.target.is_module)
+        data = load(options.replay or "", options.target.path_or_module, options.target.is_module)
     except ScheduleError as error:
         return str(error)
-    return ""
-
-
-def _use_recorded_hash_seed(path: str) -> None:
-    """The UI's agent starts with the recorded PYTHONHASHSEED (the session passes the environment on)."""
-    import json
-
-    with open(path, encoding="utf-8") as file:
-        seed = str(json.load(file).get("hash_seed") or "")
+    seed = str(data.get("hash_seed") or "")
     if seed.isdigit():
         os.environ["PYTHONHASHSEED"] = seed
+    return ""
 
 
 def run_recorded(options: Options) -> int:
