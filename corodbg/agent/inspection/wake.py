@@ -218,22 +218,25 @@ def _gather_child_done(callback: Any, owner: Any, args: Tuple[Any, ...]) -> Expl
     if isinstance(count, int) and isinstance(finished, int):
         # Counted as gather will count when this callback runs: the children it has counted, plus the
         # callbacks of other children queued ahead of this one (two children done in one step: 1, then 2).
-        progress = f" ({finished + _gather_callbacks_ahead(outer, child) + 1} of {count} done)"
+        progress = f" ({finished + _gather_callbacks_ahead(callback, child) + 1} of {count} done)"
     return "callback", f"gather{who}: {what} finished{progress}", parents[0] if parents else None
 
 
-def _gather_callbacks_ahead(outer: Any, child: Any) -> int:
-    """How many of ``outer``'s per-child callbacks wait in the ready queue before ``child``'s."""
+def _gather_callbacks_ahead(callback: Any, child: Any) -> int:
+    """How many of this gather's per-child callbacks wait in the ready queue before ``child``'s.
+
+    One gather call makes one ``_done_callback`` for all its children, queued as it
+    is (``call_soon(callback, child)``): the same object marks the same gather.
+    """
     try:
         ready = child.get_loop()._ready
     except Exception:
         return 0
     ahead = 0
     for handle in ready:
-        callback, args = _unwrap(handle._callback, tuple(handle._args or ()))
-        if getattr(callback, "__name__", "") != "_done_callback" or _closure(callback).get("outer") is not outer:
+        if handle._callback is not callback:
             continue
-        if args and args[0] is child:
+        if handle._args and handle._args[0] is child:
             return ahead
         if not handle._cancelled:
             ahead += 1
