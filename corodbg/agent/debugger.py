@@ -34,6 +34,7 @@ from corodbg.agent.inspection.saferepr import bounded_call, repr_timer, safe_rep
 from corodbg.agent.inspection.task_cache import ReadyItemCache, TaskInfoCache
 from corodbg.agent.loop.step_loop import StepLoop
 from corodbg.agent.protocol import Location, PauseEvent, TaskInfo
+from corodbg.agent.runner import flush_std_streams
 from corodbg.agent.tracing import taskends
 from corodbg.agent.tracing.breakpoints import BreakpointError, BreakpointTable, parse_breakpoint_spec
 from corodbg.agent.tracing.linehooks import LineHooks
@@ -203,11 +204,7 @@ class Debugger:
     def _quit(self) -> None:
         """End the program here and now: none of its code runs any more (not even finally blocks)."""
         self._stop_tracing()
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except Exception:
-                pass
+        flush_std_streams()
         if self.on_end is not None:
             self.on_end(0)
         self.frontend.on_exit(0)

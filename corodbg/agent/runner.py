@@ -138,3 +138,13 @@ def user_traceback(tb: Optional[types.TracebackType]) -> Optional[types.Tracebac
             continue
         break
     return tb
+
+
+def flush_std_streams() -> None:
+    """Flush the program's ``sys.stdout`` and ``sys.stderr`` as they are now (before a fork or an
+    ``os._exit``: nothing buffered is lost or written twice); a stream that cannot flush is left."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:
+            pass

@@ -37,7 +37,7 @@ from corodbg.agent.inspection import introspect
 from corodbg.agent.loop.step_loop import StepLoop
 from corodbg.agent.recording import schedule
 from corodbg.agent.recording.schedule import handle_identity
-from corodbg.agent.runner import Target, run_target
+from corodbg.agent.runner import Target, flush_std_streams, run_target
 
 #: How much of a failing run's output the report gets (its end).
 OUTPUT_LIMIT = 64 * 1024
@@ -214,11 +214,7 @@ class ChildRun:
                 failure = {"kind": "unretrieved", "text": self.unretrieved[0]}
             elif self.check is not None:
                 failure = self._check()
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except Exception:
-                pass
+        flush_std_streams()
         clock, outside = explorer.clock_and_outside()
         result: Dict[str, Any] = {
             "run": self.request["run"], "failure": failure, "steps": explorer.steps,

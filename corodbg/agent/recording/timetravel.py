@@ -42,6 +42,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from corodbg.agent import debugger as debugger_module
 from corodbg.agent.loop.step_loop import OWN_CHILDREN
+from corodbg.agent.runner import flush_std_streams
 
 INTERVAL = 1000        # steps between checkpoints while the program runs
 MIN_GAP = 0.05         # seconds of run time at least between two checkpoints
@@ -385,11 +386,7 @@ class TimeTravel:
             usable = [c for c in self.checkpoints if c.first_pause <= pause]
         else:
             usable = [c for c in self.checkpoints if step is not None and c.step <= step]
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except Exception:
-                pass
+        flush_std_streams()
         current = debugger.pause_index - 1
         first = usable[-1].first_pause if usable else 0
         last = pause if pause is not None else current
@@ -485,11 +482,7 @@ class TimeTravel:
         state = self.replaying
         self.replaying = None
         if self.rewinds_output:
-            for stream in (sys.stdout, sys.stderr):  # (what passing over the past wrote: dropped)
-                try:
-                    stream.flush()
-                except Exception:
-                    pass
+            flush_std_streams()  # (what passing over the past wrote: dropped)
             for raw in self.raws:
                 raw.limit = raw.count
             _frontend_hook(debugger, "rewound", {"step": debugger.current_step(), "pause": index,
@@ -591,10 +584,6 @@ def _supervise(live: Optional[int], status_fd: int) -> None:
 def _flushed_fork() -> tuple[int, int, int]:
     """Flush the program's streams (nothing buffered is written twice), make a pipe, fork:
     (read end, write end, the child's pid or 0 in the child)."""
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except Exception:
-            pass
+    flush_std_streams()
     read_fd, write_fd = os.pipe()
     return read_fd, write_fd, _fork()
