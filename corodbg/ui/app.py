@@ -92,7 +92,6 @@ _ACTION_NAMES = {"Break if": "conditional_breakpoint", "Breakpoints": "breakpoin
                  "Next back": "reverse_next", "Finish back": "reverse_finish", "Go to step": "goto"}
 
 
-
 class CorodbgApp(PauseTools, App[int]):
     """One debugging session on screen."""
 
