@@ -755,7 +755,12 @@ class Debugger:
             import json
 
             loop = context.loop
-            return json.dumps(self.lanes.reply(self.current_step(), loop.time() if loop is not None else 0.0))
+            reply = self.lanes.reply(self.current_step(), loop.time() if loop is not None else 0.0)
+            running = asyncio.current_task(loop) if loop is not None and loop.is_running() else None
+            if running is not None:  # a pause inside a step (step, next, a breakpoint): it is not over yet
+                reply["running"] = self.lanes.lane_id(running)
+                reply["names"].setdefault(str(reply["running"]), running.get_name())
+            return json.dumps(reply)
         if context.reason in ("end", "deadlock"):
             return None
         if name == "send":

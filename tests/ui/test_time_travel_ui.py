@@ -145,3 +145,15 @@ async def test_going_back_where_fork_cannot_serve_reruns_the_program_and_says_so
         await press_and_settle(pilot, "c")
         assert app.state.status_text() == "finished (exit 0)"
         assert output_text(app).count("b 2") == 1
+
+
+@run_async
+async def test_the_timeline_at_a_pause_inside_a_step_says_which_task_is_running_it():
+    app = make_app("chain.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await press_and_settle(pilot, "s", "s", "t")  # paused inside step 1, in Task-1's coroutine
+        assert isinstance(app.screen, TimelineScreen)
+        model = app.screen.model
+        described = model.describe(model.column_of(model.current))
+        assert described == "step 1 · Task-1 is running it (paused inside the step)"
+        await press_and_settle(pilot, "escape", "q")

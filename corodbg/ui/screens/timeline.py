@@ -50,6 +50,10 @@ class TimelineModel:
 
     def __init__(self, data: Dict[str, Any]) -> None:
         self.current = int(data.get("current") or 0)
+        #: The task whose step is in progress at this pause (paused inside it), if any.
+        running = data.get("running")
+        self.running = str((data.get("names") or {}).get(str(running), f"task {running}")) \
+            if running is not None else None
         self.first = max(0, int(data.get("first") or 1) - 1)  # column 0: the start, before step 1
         names = {int(key): str(value) for key, value in (data.get("names") or {}).items()}
         self.clock: Dict[int, float] = {0: 0.0} if self.first == 0 else {}
@@ -152,6 +156,8 @@ class TimelineModel:
         if steps == [0]:
             return head + " · the start: nothing has run yet"
         if not any(step in self.runner for step in steps):
+            if self.running is not None and self.current in steps:
+                return head + f" · {self.running} is running it (paused inside the step)"
             return head + " · ran unobserved (continue)"
         parts = []
         for lane in self.lanes:
