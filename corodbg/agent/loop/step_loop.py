@@ -231,6 +231,14 @@ class _LoopState:
     that only switches tasks. So ``StepLoop`` adds two attributes only, this
     object and the per-handle flag ``_attention``; the names others use
     (``record``, ``observer``...) are properties reading this object.
+
+    And no ``self.<property> = ...`` inside StepLoop's own methods: 3.13+ lists
+    every ``self.X =`` of a class body in ``__static_attributes__``, and 3.14
+    reserves a slot of the instances' shared keys for each, property or not.
+    Two property names there (``observe_steps``, ``watch_task_ends``) took the
+    layout past its 30 keys: asyncio's ``self._ready`` fell back from
+    ``LOAD_ATTR_INSTANCE_VALUE`` to ``LOAD_ATTR_WITH_HINT``, 10-14 % of a
+    program that only switches tasks on 3.14 (``_observe_from_now`` exists for this).
     """
 
     __slots__ = (
@@ -328,8 +336,6 @@ class StepLoop(asyncio.SelectorEventLoop):
         self._attention = False
         super().__init__(selector)
         self._s.internal_fds = len(self._selector.get_map())
-        self.observe_steps = False
-        self.watch_task_ends = False
         hook = StepLoop.on_created
         if hook is not None:
             hook(self)
@@ -366,6 +372,11 @@ class StepLoop(asyncio.SelectorEventLoop):
     def observe_steps(self, value: bool) -> None:
         self._s.observe = value  # before _attention: the batch reads _observe after clearing _attention
         self._attention = value or self._s.ended_hint
+
+    def _observe_from_now(self) -> None:
+        """``observe_steps = True`` from inside the class (see _LoopState: no ``self.<property> =`` here)."""
+        self._s.observe = True
+        self._attention = True
 
     @property
     def watch_task_ends(self) -> bool:
@@ -477,7 +488,7 @@ class StepLoop(asyncio.SelectorEventLoop):
                 break
             watch = self._s.watch_step
             if watch is not None and self._s.steps >= watch:
-                self.observe_steps = True
+                self._observe_from_now()
             if self.observe_steps and self._s.observer is not None:
                 if ready[0]._cancelled:
                     # One of the batch, as the unobserved path counts it: the batch must end at the
@@ -536,7 +547,7 @@ class StepLoop(asyncio.SelectorEventLoop):
             if watch is None:
                 return self._run_unobserved(count)
             if self._s.steps >= watch:
-                self.observe_steps = True
+                self._observe_from_now()
                 break
             chunk = min(count, watch - self._s.steps)
             left = self._run_unobserved(chunk)
