@@ -93,9 +93,9 @@ def time_once(argv: Sequence[str], cwd: Path, stdin: bytes = b"") -> float:
     return elapsed
 
 
-def compare(commands: Dict[str, List[str]], cwd: Path, rounds: int = 5,
-            stdin: Optional[Dict[str, bytes]] = None) -> Dict[str, float]:
-    """Median wall time of each command (fed ``stdin[name]``), alternating them for ``rounds`` rounds."""
+def compare_runs(commands: Dict[str, List[str]], cwd: Path, rounds: int = 5,
+                 stdin: Optional[Dict[str, bytes]] = None) -> Dict[str, List[float]]:
+    """Every wall time of each command (fed ``stdin[name]``), alternating them for ``rounds`` rounds."""
     inputs = stdin or {}
     times: Dict[str, List[float]] = {name: [] for name in commands}
     for name, argv in commands.items():  # warm the caches once
@@ -103,7 +103,13 @@ def compare(commands: Dict[str, List[str]], cwd: Path, rounds: int = 5,
     for _ in range(rounds):
         for name, argv in commands.items():
             times[name].append(time_once(argv, cwd, inputs.get(name, b"")))
-    return {name: statistics.median(values) for name, values in times.items()}
+    return times
+
+
+def compare(commands: Dict[str, List[str]], cwd: Path, rounds: int = 5,
+            stdin: Optional[Dict[str, bytes]] = None) -> Dict[str, float]:
+    """Median wall time of each command (see ``compare_runs``)."""
+    return {name: statistics.median(values) for name, values in compare_runs(commands, cwd, rounds, stdin).items()}
 
 
 def corodbg(*args: str) -> List[str]:

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
-from typing import Callable, List, Optional, Sequence
 
 from corodbg import __version__
 from corodbg.agent.runner import Target
+
+TYPE_CHECKING = False  # typing is not imported at run time: ~2 ms of start-up (docs/performance.md)
+if TYPE_CHECKING:
+    from typing import Callable, List, Optional, Sequence
 
 USAGE = """\
 usage: corodbg [options] SCRIPT [ARGS...]
@@ -64,22 +66,28 @@ class UsageError(Exception):
     """A bad command line; the message is the one line the user sees."""
 
 
-@dataclass
 class Options:
-    target: Target
-    headless: bool = False
-    commands: List[str] = field(default_factory=list)
-    trace: Optional[str] = None
-    real_time: bool = False
-    stdin: Optional[str] = None
-    strict: bool = False
-    record: Optional[str] = None
-    replay: Optional[str] = None
-    timeline: Optional[str] = None
-    serve: bool = False
-    port: int = DEFAULT_PORT
-    # The options as given, less --serve and --port: the UI command that --serve runs per browser session.
-    ui_options: List[str] = field(default_factory=list)
+    """The command line, parsed (a plain class, not a dataclass: start-up, see docs/performance.md)."""
+
+    def __init__(self, target: Target, headless: bool = False, commands: Optional[List[str]] = None,
+                 trace: Optional[str] = None, real_time: bool = False, stdin: Optional[str] = None,
+                 strict: bool = False, record: Optional[str] = None, replay: Optional[str] = None,
+                 timeline: Optional[str] = None, serve: bool = False, port: int = DEFAULT_PORT,
+                 ui_options: Optional[List[str]] = None) -> None:
+        self.target = target
+        self.headless = headless
+        self.commands: List[str] = commands if commands is not None else []
+        self.trace = trace
+        self.real_time = real_time
+        self.stdin = stdin
+        self.strict = strict
+        self.record = record
+        self.replay = replay
+        self.timeline = timeline
+        self.serve = serve
+        self.port = port
+        #: The options as given, less --serve and --port: the UI command that --serve runs per browser session.
+        self.ui_options: List[str] = ui_options if ui_options is not None else []
 
 
 def parse_args(argv: Sequence[str]) -> Options:

@@ -43,10 +43,13 @@ import signal
 import sys
 import threading
 import time
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
 
 from corodbg.agent.inspection.delta import TaskDelta
-from corodbg.agent.protocol import PauseEvent, decode, encode
+from corodbg.agent.protocol import decode, encode
+
+if TYPE_CHECKING:
+    from corodbg.agent.protocol import PauseEvent
 
 CHUNK = 65536
 #: Output queued less than this long after the previous send waits to go with the next lines.

@@ -25,21 +25,24 @@ import traceback
 import types
 import weakref
 from collections import OrderedDict
-from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Optional, Protocol, Tuple
 
 from corodbg.agent.inspection import introspect, values, wake
 from corodbg.agent.inspection.evaluate import awaiting_code, error_line, evaluate, execute, start_awaiting
 from corodbg.agent.inspection.saferepr import bounded_call, repr_timer, safe_repr, safe_str
 from corodbg.agent.inspection.task_cache import ReadyItemCache, TaskInfoCache
 from corodbg.agent.loop.step_loop import StepLoop
-from corodbg.agent.protocol import Location, PauseEvent, TaskInfo
 from corodbg.agent.runner import flush_std_streams
 from corodbg.agent.tracing import taskends
 from corodbg.agent.tracing.breakpoints import BreakpointError, BreakpointTable, parse_breakpoint_spec
 from corodbg.agent.tracing.linehooks import LineHooks
 from corodbg.agent.tracing.tracer import BreakpointMonitor, LineTracer
 from corodbg.agent.tracing.usercode import OWN_FILES, display_path, is_user_file
+
+TYPE_CHECKING = False  # typing is not imported at run time: ~2 ms of start-up (docs/performance.md)
+if TYPE_CHECKING:
+    from typing import Any, Dict, Iterable, List, Optional, Protocol, Tuple
+
+    from corodbg.agent.protocol import Location, PauseEvent, TaskInfo
 
 #: Modes: what the program is doing until the next pause.
 START, SEND, STEP, NEXT, FINISH, CONTINUE = "start", "send", "step", "next", "finish", "continue"
@@ -52,21 +55,22 @@ LOG_LIMIT = 200
 ENDED_LIMIT = 1000  # finished tasks remembered after they are collected
 
 
-class Frontend(Protocol):
-    """Who the debugger reports pauses to and takes commands from."""
+if TYPE_CHECKING:
+    class Frontend(Protocol):
+        """Who the debugger reports pauses to and takes commands from."""
 
-    @property
-    def wants_pauses(self) -> bool:
-        """False when nobody looks at pauses (plain --headless): they are skipped."""
+        @property
+        def wants_pauses(self) -> bool:
+            """False when nobody looks at pauses (plain --headless): they are skipped."""
 
-    def next_command(self, pause: PauseEvent) -> Dict[str, Any]:
-        """The command to resume with (may block until one comes)."""
+        def next_command(self, pause: PauseEvent) -> Dict[str, Any]:
+            """The command to resume with (may block until one comes)."""
 
-    def reply(self, command: Dict[str, Any], text: str, ok: bool) -> None:
-        """The answer to a command that does not resume (``p``, ``break``), or its error."""
+        def reply(self, command: Dict[str, Any], text: str, ok: bool) -> None:
+            """The answer to a command that does not resume (``p``, ``break``), or its error."""
 
-    def on_exit(self, code: int) -> None:
-        """The program is over; ``code`` is its exit status."""
+        def on_exit(self, code: int) -> None:
+            """The program is over; ``code`` is its exit status."""
 
 
 class Debugger:
@@ -76,11 +80,13 @@ class Debugger:
         self.frontend = frontend
         self.mode = START if pause_at_start else CONTINUE
         self.breakpoints = BreakpointTable()
-        self.tracer = LineTracer(self._on_line, self._on_return, self._settrace_wants)
-        self.monitor = BreakpointMonitor(self._on_line, self.breakpoints.wants_code, self.breakpoints.wants_line) \
+        self.tracer = LineTracer(self._on_line, self._on_return, self._line_events_wanted)
+        # Breakpoints are calls compiled into the code (linehooks.py): an unhit one costs nothing.
+        # Line events serve only what cannot be recompiled (its ``fallback``): sys.monitoring's
+        # on 3.12+ (local to that code), settrace's before.
+        self.linehooks = LineHooks(self._on_hook)
+        self.monitor = BreakpointMonitor(self._on_line, self._line_events_wanted, self._line_event_wanted) \
             if BreakpointMonitor.available() else None
-        # Before 3.12: breakpoints as calls compiled into the code (see linehooks.py), not settrace.
-        self.linehooks = LineHooks(self._on_hook) if self.monitor is None else None
         self.hooked_version = 0
         self.loop_ref: Optional[weakref.ReferenceType] = None
         self.last_loop: Optional[StepLoop] = None
@@ -237,17 +243,16 @@ class Debugger:
             loop.observe_steps = True
         if self.monitor is not None:
             self.monitor.stop()
-        if self.linehooks is not None and self.hooked_version != self.breakpoints.version:
+        if self.hooked_version != self.breakpoints.version:
             self.hooked_version = self.breakpoints.version
             self.linehooks.apply(*self.breakpoints.lines_by_file())
         if mode in TRACED_MODES:
             self.tracer.start(frame or sys._getframe(), all_user_code=True)
-        elif self.breakpoints and mode != GOTO:
+        elif self.breakpoints and mode != GOTO and self.linehooks.any_fallback:
             self.tracer.stop()
             if self.monitor is not None:
                 self.monitor.start()
-            if (self.monitor is None or not self.monitor.active) and \
-                    (self.linehooks is None or self.linehooks.any_fallback):
+            if self.monitor is None or not self.monitor.active:
                 self.tracer.start(frame or sys._getframe(), all_user_code=False)
         else:
             self.tracer.stop()
@@ -548,11 +553,13 @@ class Debugger:
         elif self.mode in (NEXT, FINISH) and any(frame is f for f in self.stop_frames):
             self._pause(self.mode, loop, frame=frame, task=self._current_task())
 
-    def _settrace_wants(self, code: types.CodeType) -> bool:
-        """Breakpoints alone: the code objects settrace must trace (all that hold one, without line hooks)."""
-        if self.linehooks is not None:
-            return self.linehooks.needs_settrace(code, self.breakpoints.wants_code)
-        return self.breakpoints.wants_code(code)
+    def _line_events_wanted(self, code: types.CodeType) -> bool:
+        """Breakpoints alone: the code objects that need line events (those the line hooks cannot serve)."""
+        return self.linehooks.needs_line_events(code, self.breakpoints.wants_code)
+
+    def _line_event_wanted(self, code: types.CodeType, line: int) -> bool:
+        """A line of such code that may stop: a breakpoint's, unless that code hooks it (no second stop)."""
+        return self.breakpoints.wants_line(code, line) and line not in self.linehooks.lines_of.get(code, ())
 
     def _on_hook(self) -> None:
         """A breakpoint line compiled in by LineHooks runs (its caller is the user's frame)."""
@@ -1162,9 +1169,9 @@ class _EndGate:
         return getattr(self._stream, name)
 
 
-@dataclass
 class _EndGates:
-    items: List[Tuple[str, _EndGate]]
+    def __init__(self, items: List[Tuple[str, _EndGate]]) -> None:
+        self.items = items
 
     def open(self) -> None:
         for name, gate in self.items:
@@ -1294,16 +1301,20 @@ class CommandFailed(Exception):
     """A command that cannot be carried out at this pause; the message says why."""
 
 
-@dataclass
 class PauseContext:
     """What a command at one pause may act on."""
 
-    reason: str
-    loop: Optional[StepLoop]
-    frame: Optional[types.FrameType]         # the frame a line pause stopped in
-    eval_frame: Optional[types.FrameType]    # where p / ! run by default
-    resume_frame: Optional[types.FrameType]  # the frame stepping continues from
-    task: Optional[asyncio.Task]
+    __slots__ = ("eval_frame", "frame", "loop", "reason", "resume_frame", "task")
+
+    def __init__(self, reason: str, loop: Optional[StepLoop], frame: Optional[types.FrameType],
+                 eval_frame: Optional[types.FrameType], resume_frame: Optional[types.FrameType],
+                 task: Optional[asyncio.Task]) -> None:
+        self.reason = reason
+        self.loop = loop
+        self.frame = frame                # the frame a line pause stopped in
+        self.eval_frame = eval_frame      # where p / ! run by default
+        self.resume_frame = resume_frame  # the frame stepping continues from
+        self.task = task
 
 
 def _creation_order(task: asyncio.Task) -> Any:

@@ -11,9 +11,14 @@ Standard library only: this module runs inside the debuggee.
 from __future__ import annotations
 
 import sys
-from typing import IO, Any, Dict, List, Mapping, Optional
 
-from corodbg.agent.protocol import ANSWERING_COMMANDS, CommandError, PauseEvent, parse_command
+from corodbg.agent.protocol import ANSWERING_COMMANDS, CommandError, parse_command
+
+TYPE_CHECKING = False  # typing is not imported at run time: ~2 ms of start-up (docs/performance.md)
+if TYPE_CHECKING:
+    from typing import IO, Any, Dict, List, Mapping, Optional
+
+    from corodbg.agent.protocol import PauseEvent
 
 
 class ScriptedFrontend:

@@ -7,12 +7,9 @@ controller), commands go down; each is one JSON object on one line.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
-
-try:  # TypedDict is in typing from 3.8; NotRequired only from 3.11.
-    from typing import TypedDict
-except ImportError:  # pragma: no cover
-    TypedDict = dict  # type: ignore[assignment]
+TYPE_CHECKING = False  # typing is not imported at run time: ~2 ms of start-up (docs/performance.md)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional, TypedDict
 
 
 # -- events (agent -> controller) ---------------------------------------------
@@ -23,82 +20,84 @@ PAUSE_REASONS = (
 )
 
 
-class Location(TypedDict):
-    file: str             # as shown: relative to the working directory, or <lib>/... for libraries
-    line: int
-    function: str
-    path: str             # the real path, to read the source from (never shown)
+# The shapes below are for the type checker only (TypedDict needs typing at run time).
+if TYPE_CHECKING:
+    class Location(TypedDict):
+        file: str             # as shown: relative to the working directory, or <lib>/... for libraries
+        line: int
+        function: str
+        path: str             # the real path, to read the source from (never shown)
 
 
-class FrameInfo(TypedDict):
-    function: str
-    file: str
-    path: str
-    line: int
-    source: str
-    locals: Dict[str, str]
-    expandable: List[str]     # locals with children (containers, objects): the UI's "expand"
-    user: bool
-    globals_used: List[str]   # module variables its code uses; values in the pause's ``globals``
+    class FrameInfo(TypedDict):
+        function: str
+        file: str
+        path: str
+        line: int
+        source: str
+        locals: Dict[str, str]
+        expandable: List[str]     # locals with children (containers, objects): the UI's "expand"
+        user: bool
+        globals_used: List[str]   # module variables its code uses; values in the pause's ``globals``
 
 
-class ReadyItem(TypedDict):
-    index: int            # 1-based position in the ready queue; 1 is the head
-    kind: str             # "task" (runs a coroutine) or "callback"
-    action: str           # start, resume, wakeup, cancel, timer, callback, housekeeping
-    task: Optional[str]   # the task this item runs or wakes, if any
-    coroutine: Optional[str]
-    description: str      # one human line
-    housekeeping: bool    # asyncio's own bookkeeping, run without pausing
-    internal: bool        # asyncio's machinery (described by its effect), not a user task's step
-    raw: str              # the callback as asyncio names it
+    class ReadyItem(TypedDict):
+        index: int            # 1-based position in the ready queue; 1 is the head
+        kind: str             # "task" (runs a coroutine) or "callback"
+        action: str           # start, resume, wakeup, cancel, timer, callback, housekeeping
+        task: Optional[str]   # the task this item runs or wakes, if any
+        coroutine: Optional[str]
+        description: str      # one human line
+        housekeeping: bool    # asyncio's own bookkeeping, run without pausing
+        internal: bool        # asyncio's machinery (described by its effect), not a user task's step
+        raw: str              # the callback as asyncio names it
 
 
-class TaskInfo(TypedDict):
-    id: int               # creation order, stable for a task's life
-    name: str
-    coroutine: str
-    state: str            # ready, running, waiting, done, failed, cancelled
-    frames: List[FrameInfo]   # the await chain, outermost first
-    awaiting: Optional[str]
-    result: Optional[str]
-    exception: Optional[str]
-    internal: bool        # asyncio's own task (asyncio.run's shutdown of async generators, executors)
+    class TaskInfo(TypedDict):
+        id: int               # creation order, stable for a task's life
+        name: str
+        coroutine: str
+        state: str            # ready, running, waiting, done, failed, cancelled
+        frames: List[FrameInfo]   # the await chain, outermost first
+        awaiting: Optional[str]
+        result: Optional[str]
+        exception: Optional[str]
+        internal: bool        # asyncio's own task (asyncio.run's shutdown of async generators, executors)
 
 
-class _PauseEventKeys(TypedDict):
-    event: str            # "pause"
-    reason: str
-    step: int
-    time: float
-    location: Optional[Location]
-    task: Optional[str]
-    message: str
-    ready: List[ReadyItem]
-    tasks: List[TaskInfo]
-    log: List[Dict[str, Any]]
-    globals: Dict[str, Dict[str, str]]  # file -> {name: safe repr}: the globals the frames use
+    class _PauseEventKeys(TypedDict):
+        event: str            # "pause"
+        reason: str
+        step: int
+        time: float
+        location: Optional[Location]
+        task: Optional[str]
+        message: str
+        ready: List[ReadyItem]
+        tasks: List[TaskInfo]
+        log: List[Dict[str, Any]]
+        globals: Dict[str, Dict[str, str]]  # file -> {name: safe repr}: the globals the frames use
 
 
-class PauseEvent(_PauseEventKeys, total=False):
-    # The keys only some pauses have (EVENT_SHAPES below lists them too).
-    tasks_removed: List[int]          # with tasks_delta: the ids no longer listed
-    tasks_delta: bool                 # ``tasks`` holds only the tasks that changed
-    breakpoints: List[Dict[str, Any]]
-    exception: Dict[str, Any]         # reason "exception": type, message, traceback, frame
-    exit_code: Optional[int]          # reason "end"
-    refresh: bool                     # the same pause again, redescribed (after ``!stmt``)
+    class PauseEvent(_PauseEventKeys, total=False):
+        # The keys only some pauses have (EVENT_SHAPES below lists them too).
+        tasks_removed: List[int]          # with tasks_delta: the ids no longer listed
+        tasks_delta: bool                 # ``tasks`` holds only the tasks that changed
+        breakpoints: List[Dict[str, Any]]
+        exception: Dict[str, Any]         # reason "exception": type, message, traceback, frame
+        exit_code: Optional[int]          # reason "end"
+        refresh: bool                     # the same pause again, redescribed (after ``!stmt``)
 
 
-class OutputEvent(TypedDict):
-    event: str            # "output"
-    stream: str           # "stdout" or "stderr"
-    data: str
+    class OutputEvent(TypedDict):
+        event: str            # "output"
+        stream: str           # "stdout" or "stderr"
+        data: str
 
 
-class ExitEvent(TypedDict):
-    event: str            # "exit"
-    code: int
+    class ExitEvent(TypedDict):
+        event: str            # "exit"
+        code: int
 
 
 # -- commands (controller -> agent) -------------------------------------------

@@ -10,9 +10,12 @@ import ast
 import inspect
 import sys
 import types
-from typing import Any, Optional
 
 from corodbg.agent.inspection.saferepr import safe_repr, safe_str
+
+TYPE_CHECKING = False  # typing is not imported at run time: ~2 ms of start-up (docs/performance.md)
+if TYPE_CHECKING:
+    from typing import Any, Optional
 
 
 def evaluate(frame: types.FrameType, expression: str) -> str:

@@ -18,27 +18,35 @@ from __future__ import annotations
 import asyncio
 import functools
 import types
-from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Tuple
 
 from corodbg.agent.inspection import introspect
 from corodbg.agent.inspection.saferepr import safe_repr
-from corodbg.agent.protocol import ReadyItem
 from corodbg.agent.tracing.usercode import is_user_file
+
+TYPE_CHECKING = False  # typing is not imported at run time: ~2 ms of start-up (docs/performance.md)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional, Tuple
+
+    from corodbg.agent.protocol import ReadyItem
+
+    Explained = Optional[Tuple[str, str, Optional[asyncio.Task]]]
 
 _SHORT = 24
 
 
-@dataclass
 class Wake:
     """One ready item explained."""
 
-    action: str                     # start, resume, wakeup, cancel, timer, callback, housekeeping
-    description: str                # one line for a person
-    task: Optional[asyncio.Task]    # the user task it runs or wakes
-    internal: bool                  # asyncio's machinery, not a step of a user task
-    raw: str                        # the callback as asyncio names it (shown on request)
-    runs_task: bool = False         # a step of ``task`` itself (not a callback that wakes it)
+    __slots__ = ("action", "description", "internal", "raw", "runs_task", "task")
+
+    def __init__(self, action: str, description: str, task: Optional[asyncio.Task], internal: bool, raw: str,
+                 runs_task: bool = False) -> None:
+        self.action = action            # start, resume, wakeup, cancel, timer, callback, housekeeping
+        self.description = description  # one line for a person
+        self.task = task                # the user task it runs or wakes
+        self.internal = internal        # asyncio's machinery, not a step of a user task
+        self.raw = raw                  # the callback as asyncio names it (shown on request)
+        self.runs_task = runs_task      # a step of ``task`` itself (not a callback that wakes it)
 
 
 def describe_handle(handle: asyncio.Handle, index: int, scheduled_by: Optional[str] = None) -> ReadyItem:
@@ -190,9 +198,6 @@ def _timeout_text(frame: types.FrameType) -> str:
 
 
 # -- asyncio's own callbacks, by their effect -----------------------------------------
-
-Explained = Optional[Tuple[str, str, Optional[asyncio.Task]]]
-
 
 def _sleep_done(callback: Any, owner: Any, args: Tuple[Any, ...]) -> Explained:
     """A sleep's timer: ``timer: sleep(0.1) done, wakes Task-2 work()``."""

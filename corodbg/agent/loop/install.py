@@ -23,9 +23,12 @@ import functools
 import inspect
 import sys
 import types
-from typing import Any, Callable, Optional, Set
 
 from corodbg.agent.loop.step_loop import StepLoop
+
+TYPE_CHECKING = False  # typing is not imported at run time: ~2 ms of start-up (docs/performance.md)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Optional, Set
 
 #: The notices, said once each, when a program relies on a shim (docs/engine.md lists them).
 COROUTINE_NOTICE = ("corodbg: asyncio.coroutine was removed in Python 3.11; corodbg provides it for this "

@@ -37,49 +37,50 @@ import signal
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Deque, Dict, List, Optional, Protocol, Set, Tuple, TypeVar
 
 from corodbg.agent.tracing import taskends
+
+TYPE_CHECKING = False  # typing is not imported at run time: ~2 ms of start-up (docs/performance.md)
 
 # The same thresholds as asyncio's base_events, so timer clean-up matches.
 _MIN_SCHEDULED_TIMER_HANDLES = 100
 _MIN_CANCELLED_TIMER_HANDLES_FRACTION = 0.5
 _MAXIMUM_SELECT_TIMEOUT = 24 * 3600
 
-_T = TypeVar("_T")
 if TYPE_CHECKING:
     import concurrent.futures
+    from typing import Any, Callable, Deque, Dict, List, Optional, Protocol, Set, Tuple, TypeVar
 
     from typing_extensions import TypeVarTuple, Unpack
 
+    _T = TypeVar("_T")
     _Ts = TypeVarTuple("_Ts")
 
 
-class StepObserver(Protocol):
-    """What the step loop tells the debugger; all calls happen on the loop's thread."""
+if TYPE_CHECKING:
+    class StepObserver(Protocol):
+        """What the step loop tells the debugger; all calls happen on the loop's thread."""
 
-    def before_step(self, loop: StepLoop) -> int:
-        """Called with a non-empty ready queue; may block (a pause).
+        def before_step(self, loop: StepLoop) -> int:
+            """Called with a non-empty ready queue; may block (a pause).
 
-        Returns the 0-based index of the ready handle to run next.
-        """
+            Returns the 0-based index of the ready handle to run next.
+            """
 
-    def after_step(self, loop: StepLoop, handle: asyncio.Handle) -> None:
-        """Called after a handle ran (not for cancelled handles, which are skipped)."""
+        def after_step(self, loop: StepLoop, handle: asyncio.Handle) -> None:
+            """Called after a handle ran (not for cancelled handles, which are skipped)."""
 
-    def on_task_done(self, loop: StepLoop, task: asyncio.Task) -> None:
-        """The step just run ended ``task``: it returned, raised or was cancelled."""
+        def on_task_done(self, loop: StepLoop, task: asyncio.Task) -> None:
+            """The step just run ended ``task``: it returned, raised or was cancelled."""
 
-    def on_deadlock(self, loop: StepLoop) -> None:
-        """Nothing is ready, no timer is scheduled and no real work is pending.
+        def on_deadlock(self, loop: StepLoop) -> None:
+            """Nothing is ready, no timer is scheduled and no real work is pending.
 
-        May block; when it returns, the loop waits on the selector as plain
-        asyncio would.
-        """
+            May block; when it returns, the loop waits on the selector as plain
+            asyncio would.
+            """
 
 
-@dataclass
 class ScheduleRecord:
     """The scheduling decisions of one loop, enough to replay the run.
 
@@ -90,9 +91,12 @@ class ScheduleRecord:
     once per real wait and once per poll that returned events.
     """
 
-    picks: Dict[int, int] = field(default_factory=dict)
-    clock: List[Tuple[int, float]] = field(default_factory=list)
-    outside: List[Tuple[int, float, int]] = field(default_factory=list)
+    __slots__ = ("clock", "outside", "picks")
+
+    def __init__(self) -> None:
+        self.picks: Dict[int, int] = {}
+        self.clock: List[Tuple[int, float]] = []
+        self.outside: List[Tuple[int, float, int]] = []
 
     def as_dict(self) -> Dict[str, Any]:
         return {"picks": {str(k): v for k, v in self.picks.items()}, "clock": [list(c) for c in self.clock]}
@@ -527,13 +531,15 @@ class StepLoop(asyncio.SelectorEventLoop):
     def steps(self) -> int:
         """Handles run so far (cancelled ones skipped), exact at any moment, also inside a handle.
 
-        While a ready batch runs unobserved (continue), the count lives in a local
-        of ``_run_unobserved`` (a local costs less than an attribute, per handle);
-        it is read from that frame, which is as exact as the attribute.
+        While a ready batch runs unobserved (continue), the count is not kept per
+        handle: it follows from the locals of ``_run_unobserved`` (the count before
+        the batch, the index of the handle now running, the cancelled ones
+        skipped), read from its frame, which is as exact as the attribute.
         """
         counting = self._s.counting
         if counting is not None:
-            return counting.f_locals["steps"]
+            batch = counting.f_locals
+            return batch["base"] + batch["index"] + 1 - batch["skipped"]
         return self._s.steps
 
     @steps.setter
@@ -557,21 +563,24 @@ class StepLoop(asyncio.SelectorEventLoop):
         return count
 
     def _run_unobserved(self, count: int) -> int:
-        """The ready batch while nobody observes (continue): only the step count, task ends, the pause flag.
+        """The ready batch while nobody observes (continue): only task ends and the pause flag.
 
-        Per handle, besides asyncio's own work: a local counter and one attribute
-        read (``_attention``: ``observe_steps``, set by a pause request from any
-        thread, or a task-end hint). When task ends are watched, the task the
-        handle stepped is looked at only after a hinted handle on 3.12+
+        Per handle, besides asyncio's own loop (``for``, ``popleft``, the
+        ``_cancelled`` check, ``_run``): one attribute read, ``_attention``
+        (``observe_steps``, set by a pause request from any thread, or a task-end
+        hint). No step counter: the count is ``base + index + 1 - skipped``
+        (see ``steps``). When task ends are watched, the task the handle stepped
+        is looked at only after a hinted handle on 3.12+
         (agent/tracing/taskends.py), after every handle before 3.12 or when a
         task's coroutine has no Python code. Which tasks ran is not noted:
         ``ran_unknown`` tells the next pause that any task may have changed.
         Returns how many handles of the batch are left when observation starts
         during it (a pause request, a breakpoint, a pause in ``on_task_done``).
         """
-        ready = self._ready
-        popleft = ready.popleft
-        steps = self._s.steps
+        popleft = self._ready.popleft
+        base = self._s.steps
+        index = -1
+        skipped = 0
         handle = None
         self._s.ran_unknown = True
         # As asyncio's own loop, the batch's handles are popped without checking the queue
@@ -580,12 +589,11 @@ class StepLoop(asyncio.SelectorEventLoop):
         try:
             task: Any = None
             if self._s.hinted:
-                while count:
-                    count -= 1
+                for index in range(count):
                     handle = popleft()
                     if handle._cancelled:
+                        skipped += 1
                         continue
-                    steps += 1
                     handle._run()
                     if self._attention:
                         if self._s.ended_hint:
@@ -593,43 +601,41 @@ class StepLoop(asyncio.SelectorEventLoop):
                             self._attention = False  # (before observe_steps is read, below)
                             task = getattr(handle._callback, "__self__", None)  # type: ignore[attr-defined]
                             if self._s.task_types[task.__class__] and task.done():
-                                self._batch_task_ended(steps, task)
+                                self._batch_task_ended(base + index + 1 - skipped, task)
                             task = None
                         if self._s.observe:
-                            self._batch_observed(steps, handle)
-                            return count
+                            self._batch_observed(base + index + 1 - skipped, handle)
+                            return count - index - 1
             elif self.watch_task_ends:
                 task_types = self._s.task_types
-                while count:
-                    count -= 1
+                for index in range(count):
                     handle = popleft()
                     if handle._cancelled:
+                        skipped += 1
                         continue
-                    steps += 1
                     handle._run()
                     # A task step or wake-up is a method of its task (``__self__``); cheaper than
                     # isinstance, the dict knows every class it has seen (see _TaskTypes).
                     task = getattr(handle._callback, "__self__", None)  # type: ignore[attr-defined]
                     if task_types[task.__class__] and task.done():
-                        self._batch_task_ended(steps, task)
+                        self._batch_task_ended(base + index + 1 - skipped, task)
                     task = None  # a finished task must be freeable before the next handle runs
                     if self._attention and self._observed_now():
-                        self._batch_observed(steps, handle)
-                        return count
+                        self._batch_observed(base + index + 1 - skipped, handle)
+                        return count - index - 1
             else:
-                while count:
-                    count -= 1
+                for index in range(count):
                     handle = popleft()
                     if handle._cancelled:
+                        skipped += 1
                         continue
-                    steps += 1
                     handle._run()
                     if self._attention and self._observed_now():
-                        self._batch_observed(steps, handle)
-                        return count
+                        self._batch_observed(base + index + 1 - skipped, handle)
+                        return count - index - 1
             return 0
         finally:
-            self._s.steps = steps
+            self._s.steps = base + index + 1 - skipped
             self._s.counting = None
             handle = task = None  # as in _run_once: no frame object of this call may keep the last handle
 

@@ -398,7 +398,7 @@ class TimeTravel:
             "out": [max(raw.count, raw.limit) for raw in self.raws],
             "random_seed": self.random_seed,
             # Breakpoints are the debugger's, not the program's: they stay as they are now.
-            "breakpoints": [dict(vars(b)) for b in debugger.breakpoints.items],
+            "breakpoints": [b.fields() for b in debugger.breakpoints.items],
             "next_breakpoint": debugger.breakpoints.next_number,
             "command": target.get("command"),
         }

@@ -16,23 +16,37 @@ import linecache
 import os
 import sys
 import types
-from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Set, Tuple
+
+TYPE_CHECKING = False  # typing is not imported at run time: ~2 ms of start-up (docs/performance.md)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional, Set, Tuple
 
 
 class BreakpointError(ValueError):
     """A breakpoint that cannot be set; the message says why."""
 
 
-@dataclass
 class Breakpoint:
-    number: int
-    file: str                 # absolute path, or the name as given when no such file exists
-    line: int
-    condition: Optional[str] = None
-    task: Optional[str] = None
-    temporary: bool = False
-    hits: int = 0
+    """One breakpoint (a plain class, not a dataclass: see docs/performance.md, start-up)."""
+
+    __slots__ = ("condition", "file", "hits", "line", "number", "task", "temporary")
+
+    def __init__(self, number: int, file: str, line: int, condition: Optional[str] = None,
+                 task: Optional[str] = None, temporary: bool = False, hits: int = 0) -> None:
+        self.number = number
+        self.file = file  # absolute path, or the name as given when no such file exists
+        self.line = line
+        self.condition = condition
+        self.task = task
+        self.temporary = temporary
+        self.hits = hits
+
+    def __repr__(self) -> str:
+        return f"Breakpoint({self.number}, {self.describe()!r}, hits={self.hits})"
+
+    def fields(self) -> Dict[str, Any]:
+        """What it is made of: ``Breakpoint(**fields)`` makes it again (time travel carries it to another run)."""
+        return {name: getattr(self, name) for name in self.__slots__}
 
     @property
     def display_file(self) -> str:

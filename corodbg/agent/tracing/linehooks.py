@@ -1,17 +1,22 @@
-"""Breakpoints on 3.10-3.11 without ``sys.settrace``: functions recompiled with a call at each breakpoint line.
+"""Breakpoints without line events: functions recompiled with a call at each breakpoint line.
 
-Before 3.12 the only line events come from ``sys.settrace``, and a trace
-function of any kind slows every line of every frame (on 3.11 it also turns
-off the specializing interpreter): 4-7x on a program whose hot coroutine holds
-a breakpoint that never hits. So ``LineHooks`` recompiles the source file of
-each function holding a breakpoint, with a call to the debugger's hook inserted
-as the first statement of the breakpoint's line, and gives the functions found
-in memory that code (``function.__code__``). An unhit breakpoint then costs
-nothing, and a hit costs one call. Line numbers, names and locals are those of
-the original code.
+Line events cost even where no breakpoint is hit. Before 3.12 the only ones
+come from ``sys.settrace``, and a trace function of any kind slows every line
+of every frame (on 3.11 it also turns off the specializing interpreter): 4-7x
+on a program whose hot coroutine holds a breakpoint that never hits. On 3.12+
+``sys.monitoring``'s LINE events can be limited to the code holding the
+breakpoint, but that code's line instrumentation still costs 3-4 % (3.13) to
+8 % (3.14) of a program whose hot coroutine it is, with every unhit line
+disabled. So ``LineHooks`` recompiles the source file of each function holding
+a breakpoint, with a call to the debugger's hook inserted as the first
+statement of the breakpoint's line, and gives the functions found in memory
+that code (``function.__code__``). An unhit breakpoint then costs nothing, and
+a hit costs one call. Line numbers, names and locals are those of the original
+code.
 
-What cannot be recompiled stays with ``sys.settrace`` (the fallback, limited
-to the code objects listed in ``LineHooks.fallback``):
+What cannot be recompiled gets line events (the fallback, limited to the code
+objects listed in ``LineHooks.fallback``: ``sys.monitoring``'s local LINE
+events on 3.12+, ``sys.settrace`` before):
 
 - frames that already run the old code (a coroutine suspended in a function
   that gained a breakpoint, the module's own frame for a module-level line);
@@ -34,10 +39,14 @@ import gc
 import sys
 import types
 import warnings
-from typing import Callable, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
+
+TYPE_CHECKING = False  # typing is not imported at run time: ~2 ms of start-up (docs/performance.md)
+if TYPE_CHECKING:
+    from typing import Callable, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
+
+    CodeKey = Tuple[str, int, str]
 
 SENTINEL = "\x00corodbg line hook\x00"
-CodeKey = Tuple[str, int, str]
 _GENERATORS = (types.CoroutineType, types.GeneratorType, types.AsyncGeneratorType)
 
 
@@ -110,8 +119,8 @@ class LineHooks:
         self.fallback: Set[types.CodeType] = set()                 # code still traced with settrace
         self.untraceable_files: Set[str] = set()                   # files left wholly to settrace ("*": any)
 
-    def needs_settrace(self, code: types.CodeType, wants_code: Callable[[types.CodeType], bool]) -> bool:
-        """Whether the settrace fallback must trace this code object."""
+    def needs_line_events(self, code: types.CodeType, wants_code: Callable[[types.CodeType], bool]) -> bool:
+        """Whether this code object needs line events (the fallback: sys.monitoring on 3.12+, else settrace)."""
         if code in self.fallback:
             return True
         files = self.untraceable_files

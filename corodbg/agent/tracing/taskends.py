@@ -33,9 +33,12 @@ import asyncio
 import inspect
 import sys
 import types
-from typing import Any, Optional, Set
 
 from corodbg.agent.tracing import monitor_tool
+
+TYPE_CHECKING = False  # typing is not imported at run time: ~2 ms of start-up (docs/performance.md)
+if TYPE_CHECKING:
+    from typing import Any, Optional, Set
 
 USER = "task ends"
 _COROUTINE_FLAGS = inspect.CO_COROUTINE | inspect.CO_ITERABLE_COROUTINE

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import sys
 import types
-from typing import Any, Callable, Optional
 
 from corodbg.agent.tracing import monitor_tool
 from corodbg.agent.tracing.usercode import is_user_file
 
-FrameCallback = Callable[[types.FrameType], None]
+TYPE_CHECKING = False  # typing is not imported at run time: ~2 ms of start-up (docs/performance.md)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Optional
+
+    FrameCallback = Callable[[types.FrameType], None]
 
 
 class LineTracer:
