@@ -205,7 +205,7 @@ class Debugger:
             loop.on_clock_jump = self._check_clock_jump
         self._update_watch(loop)
         # How tasks end matters only to pauses: plain --headless shows none.
-        loop.watch_task_ends = self.frontend.wants_pauses
+        loop.watch_task_ends = self.pauses_seen
 
     def _quit(self) -> None:
         """End the program here and now: none of its code runs any more (not even finally blocks)."""
@@ -256,6 +256,11 @@ class Debugger:
                 self.tracer.start(frame or sys._getframe(), all_user_code=False)
         else:
             self.tracer.stop()
+
+    @property
+    def pauses_seen(self) -> bool:
+        """Someone looks at pauses: the frontend (its ``wants_pauses``), or the timeline being drawn."""
+        return self.frontend.wants_pauses or self.timeline is not None
 
     # -- StepObserver ------------------------------------------------------------
 
@@ -472,7 +477,7 @@ class Debugger:
 
     def _pause_on_task_exception(self, loop: StepLoop, task: asyncio.Task, error: BaseException) -> None:
         """A task's coroutine raised (``error``): pause at the raise site, with the traceback."""
-        if not self.frontend.wants_pauses:
+        if not self.pauses_seen:
             return
         raise_site = None  # the innermost traceback entry in user code
         tb = error.__traceback__
@@ -518,7 +523,7 @@ class Debugger:
         rather than let the program end as "finished · step 0" with no word.
         """
         kind = f"{type(loop).__module__}.{type(loop).__qualname__}"
-        if kind in self.foreign_loops or self.detached or not self.frontend.wants_pauses:
+        if kind in self.foreign_loops or self.detached or not self.pauses_seen:
             return
         self.foreign_loops.add(kind)
         text = (f"the program runs its own event loop ({kind}), not corodbg's step loop: it runs without "
@@ -651,7 +656,7 @@ class Debugger:
                                                f"step {self.replay.steps}")
         if self.on_end is not None:
             self.on_end(code)
-        gate = _EndGate.close() if self.frontend.wants_pauses else None
+        gate = _EndGate.close() if self.pauses_seen else None
         try:
             self._pause("end", self.last_loop, message=f"the program exited with code {code}", exit_code=code)
         finally:
@@ -670,7 +675,7 @@ class Debugger:
         self.pause_requested = False
         if self.detached:
             return
-        if not (self.frontend.wants_pauses or force):
+        if not (self.pauses_seen or force):
             return
         self._unpark(loop)  # every pause shows the queue as it is, the held task's handles too
         index = self.pause_index

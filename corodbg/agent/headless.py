@@ -27,10 +27,25 @@ class ScriptedFrontend:
     def __init__(self, commands: List[str], trace: Optional[IO[str]] = None) -> None:
         self.commands = list(commands)
         self.trace = trace
-        self.wants_pauses = bool(commands) or trace is not None
         self._written: Optional[PauseEvent] = None  # the pause already in the trace
         self._unblocking: Optional[PauseEvent] = None  # a deadlock pause at which a statement ran
         self._trace_identity = _fd_identity(trace.fileno()) if trace is not None else None
+
+    @property
+    def wants_pauses(self) -> bool:
+        """Whether a pause can be seen: a ``-c`` command is left to answer it, or the trace records it.
+
+        Once the last command is given (and without a trace), the run goes on
+        unobserved, as plain ``--headless``: no pause is described and no task's end
+        kept (a deadlock still stops it: that pause is forced).
+        """
+        return bool(self.commands) or self.trace is not None
+
+    @wants_pauses.setter
+    def wants_pauses(self, value: bool) -> None:
+        if not value:  # nothing more to answer or record
+            self.commands = []
+            self.trace = None
 
     def next_command(self, pause: PauseEvent) -> Dict[str, Any]:
         if pause is not self._written:
@@ -95,8 +110,6 @@ class ScriptedFrontend:
 
     def trace_lost(self) -> None:
         """The program closed the trace file: the run goes on, untraced and without pauses."""
-        self.trace = None
-        self.commands = []
         self.wants_pauses = False
         self._say("the program closed the trace file (its file descriptor); "
                   "it runs to its end unobserved, the rest is not traced")

