@@ -241,6 +241,8 @@ class Debugger:
             # The handle this command runs (or finishes) is observed to its end even
             # under continue, so its log entry is complete; after_step then stops it.
             loop.observe_steps = True
+            # Who looks may have changed (the last -c command given): task ends matter only to pauses.
+            loop.watch_task_ends = self.pauses_seen
         if self.monitor is not None:
             self.monitor.stop()
         if self.hooked_version != self.breakpoints.version:
