@@ -98,7 +98,7 @@ def recording_hooks(target: Target, *, record: Optional[str] = None, replay: Opt
             if replay.get("timers"):  # a schedule of the timing family (corodbg explore): the same durations
                 from corodbg.agent.explore import timing
 
-                timing.install(timing.TimerFactors({int(i): float(f) for i, f in replay["timers"]}))
+                timing.install(timing.TimerFactors.from_entries(replay["timers"]))
         if timeline is not None:
             debugger.timeline = []
         if travel:

@@ -10,8 +10,8 @@ from corodbg.explore.options import ExploreOptions
 from corodbg.explore.search import SearchResult
 
 FAMILIES = {
-    "timing": "timing: timer durations varied (×1/{j:g} to ×{j:g}), FIFO among callbacks kept: orders asyncio "
-              "produces when the outside is slower or faster",
+    "timing": "timing: durations of timers and executor jobs varied (×1/{j:g} to ×{j:g}), FIFO among callbacks "
+              "kept: orders asyncio produces when the outside is slower or faster",
     "any-order": "any order: any ready item may run next; such an order may be beyond what asyncio's FIFO produces",
 }
 
@@ -32,11 +32,12 @@ def speed(found: SearchResult) -> None:
 def _notes(found: SearchResult) -> List[str]:
     notes = []
     if found.nothing_to_vary:
-        notes.append("note: the program made no timer (no sleep > 0, no timeout), so the timing family has "
-                     "nothing to vary: every run would be this one; --any-order tries other orders")
+        notes.append("note: the program made no timer (no sleep > 0, no timeout) and no executor job, so the "
+                     "timing family has nothing to vary: every run would be this one; --any-order tries other orders")
     if found.outside:
         notes.append(f"note: {found.outside} of {found.runs} runs waited on the outside (threads, sockets, "
-                     "subprocesses): their timing is real, not explored, and such a run may not replay exactly")
+                     "subprocesses): apart from executor jobs in the timing family, that timing is real, not "
+                     "explored, and such a run may not replay exactly")
     return notes
 
 

@@ -4,7 +4,7 @@ Delta debugging (Zeller's ddmin, as Hypothesis and shuttle shrink): try the
 schedule without a chunk of its deviations, halving the chunks until single
 deviations; keep any candidate that still fails with the same failure. A
 deviation is a pick (at step S, item X ran instead of the head) in the
-any-order family, a timer's factor in the timing family. A candidate is run
+any-order family, a timer's factor (or an executor job's duration) in the timing family. A candidate is run
 with its deviations given: a pick whose step comes with its item not ready
 (earlier steps changed) is not made; what the run really did becomes the
 next schedule.
@@ -25,7 +25,7 @@ def deviations(result: Dict[str, Any], family: str) -> List[Deviation]:
     data = result.get("schedule") or {}
     if family == "any-order":
         return [(pick["step"], pick["item"]) for pick in data.get("picks", [])]
-    return [(index, factor) for index, factor in data.get("timers", [])]
+    return [tuple(entry) for entry in data.get("timers", [])]  # [index, factor(, seconds of a job)]
 
 
 def guide(family: str, chosen: List[Deviation]) -> Dict[str, Any]:

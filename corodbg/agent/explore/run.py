@@ -133,7 +133,7 @@ def make_factors(request: Dict[str, Any], rng: random.Random) -> Optional[timing
         return None
     guide = request.get("guide")
     if guide is not None:
-        return timing.TimerFactors({int(i): float(f) for i, f in guide.get("timers", [])})
+        return timing.TimerFactors.from_entries(guide.get("timers", []))
     if request.get("strategy") == "default":
         return timing.TimerFactors()
     return timing.TimerFactors(rng=rng, jitter=float(request.get("jitter", 2.0)))
@@ -159,8 +159,10 @@ class ChildRun:
         if self.factors is not None:
             timing.install(self.factors)
             if self.explorer.describe:
-                self.factors.on_scaled = lambda index, asked, given: self.explorer.words.append(
-                    words.timer(index, asked, given, self.explorer.steps))
+                explorer = self.explorer
+                self.factors.on_made = lambda: (explorer.steps, words.origin())
+                self.factors.on_scaled = lambda index, asked, given, kind, made: explorer.words.append(
+                    words.wait(kind, index, asked, given, *made))
         self._watch_unretrieved()
         StepLoop.on_created = self.explorer.adopt
         random.seed(self.random_seed)
@@ -228,7 +230,7 @@ class ChildRun:
                                   argv=self.target.args, steps=explorer.steps, picks=explorer.picks, clock=clock,
                                   outside=outside, exit_code=exit_code, random_seed=self.random_seed)
             if self.factors is not None and self.factors.scaled:
-                data["timers"] = [[index, factor] for index, factor, _ in self.factors.scaled]
+                data["timers"] = self.factors.scaled
                 data["checksum"] = schedule.checksum(data)
             result["schedule"] = data
             result["words"] = explorer.words

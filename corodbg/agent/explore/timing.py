@@ -1,14 +1,29 @@
-"""The timing family: each timer's duration scaled by its own factor, FIFO among callbacks kept.
+"""The timing family: each wait's duration scaled by its own factor, FIFO among callbacks kept.
 
-Every ``call_at`` of a step loop (``call_later`` and so ``asyncio.sleep``,
-``wait_for`` and ``timeout`` go through it) is a timer, numbered in the order
-the program makes them. A factor for timer N changes when it fires:
-``now + (when - now) * factor``. Under the virtual clock that is the only way
-a timer's duration shows, so the orders that come out are orders real asyncio
-produces when the outside is faster or slower than the program assumed.
+A *wait* is a timer or an executor job, numbered together in the order the
+program makes them:
 
-A schedule file keeps the factors that are not 1 (key ``timers``); a replay
-installs the same factors, so the clock jumps the same way.
+- every ``call_at`` of a step loop (``call_later`` and so ``asyncio.sleep``,
+  ``wait_for`` and ``timeout`` go through it) is a timer. Its factor changes
+  when it fires: ``now + (when - now) * factor``;
+- every ``run_in_executor`` job. Its result reaches the program
+  ``real duration * factor`` virtual seconds after it was submitted: while
+  such jobs run, real waiting does not move the virtual clock (the loop
+  "holds" it), and the job's completion becomes a timer at that time. A job
+  that took 10 ms then took 5-20 ms as the program sees it, ahead of or behind
+  the timers due meanwhile.
+
+Under the virtual clock durations are the only thing the outside decides, so
+the orders that come out are orders real asyncio produces when the outside is
+faster or slower than the program assumed.
+
+A schedule file keeps the waits whose factor is not 1 (key ``timers``:
+``[index, factor]`` for a timer, ``[index, factor, seconds]`` for a job, with
+the virtual duration it was given); a replay installs the same, so the clock
+jumps the same way. A job's real duration varies between runs, so a replay
+gives it its recorded duration, not its factor again.
+
+Not varied (yet): how long an I/O wait (a socket, a pipe) takes.
 
 Standard library only: this module runs inside the debuggee.
 """
@@ -16,60 +31,140 @@ Standard library only: this module runs inside the debuggee.
 from __future__ import annotations
 
 import random
-from asyncio import TimerHandle
-from typing import Any, Callable, Dict, List, Optional, Tuple
+import time
+from asyncio import Future, TimerHandle
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from corodbg.agent.loop.step_loop import StepLoop
 
+#: A given wait: its factor, and for an executor job the virtual seconds it took (a replay).
+Given = Tuple[float, Optional[float]]
+
 
 class TimerFactors:
-    """Which factor each timer gets: given ones (a replay, a shrink step), else drawn, else 1."""
+    """Which factor each wait gets: given ones (a replay, a shrink step), else drawn, else 1."""
 
-    def __init__(self, given: Optional[Dict[int, float]] = None, rng: Optional[random.Random] = None,
+    def __init__(self, given: Optional[Dict[int, Given]] = None, rng: Optional[random.Random] = None,
                  jitter: float = 2.0) -> None:
         self.given = dict(given or {})
         self.rng = rng
         self.jitter = jitter
         self.count = 0
-        #: (timer index, factor, delay as the program asked) of every timer made with a factor not 1.
-        self.scaled: List[Tuple[int, float, float]] = []
-        #: Called for each scaled timer with (index, delay asked, delay given): --describe keeps words.
-        self.on_scaled: Optional[Callable[[int, float, float], None]] = None
+        #: [index, factor] of every timer and [index, factor, seconds] of every job made with a factor not 1.
+        self.scaled: List[List[Any]] = []
+        #: Called for each scaled wait with (index, delay asked, delay given, kind, where it was made:
+        #: ``on_made()``'s answer then): --describe keeps words.
+        self.on_scaled: Optional[Callable[[int, float, float, str, Any], None]] = None
+        #: Called where a scaled wait is made (inside the program's call); its answer goes to ``on_scaled``.
+        self.on_made: Optional[Callable[[], Any]] = None
 
-    def next_factor(self) -> Tuple[int, float]:
+    @classmethod
+    def from_entries(cls, entries: Sequence[Sequence[Any]]) -> TimerFactors:
+        """The waits of a schedule's ``timers`` list (a replay, a shrink candidate)."""
+        return cls({int(entry[0]): (float(entry[1]), float(entry[2]) if len(entry) > 2 else None)
+                    for entry in entries})
+
+    def next_factor(self) -> Tuple[int, float, Optional[float]]:
+        """The next wait's index, factor and (a replayed job) given duration."""
         index = self.count
         self.count += 1
-        factor = self.given.get(index)
-        if factor is None:
-            # log-uniform between 1/jitter and jitter, rounded so that a report reads well
-            factor = round(self.jitter ** self.rng.uniform(-1.0, 1.0), 3) if self.rng is not None else 1.0
-        return index, factor
+        given = self.given.get(index)
+        if given is not None:
+            return index, given[0], given[1]
+        # log-uniform between 1/jitter and jitter, rounded so that a report reads well
+        factor = round(self.jitter ** self.rng.uniform(-1.0, 1.0), 3) if self.rng is not None else 1.0
+        return index, factor, None
 
 
 _installed: List[TimerFactors] = []
+#: The step loop's own ``call_at`` and ``run_in_executor``, before install() scaled them.
+_originals: Dict[str, Any] = {}
 
 
 def install(factors: TimerFactors) -> None:
-    """Scale the timers of every step loop from now on (in this process: a forked run, a replay)."""
+    """Scale the waits of every step loop from now on (in this process: a forked run, a replay)."""
     _installed[:] = [factors]
     if getattr(StepLoop.call_at, "corodbg_scaled", False):
         return
-    original = StepLoop.call_at
+    original_call_at = _originals["call_at"] = StepLoop.call_at
+    original_run_in_executor = StepLoop.run_in_executor
 
     def call_at(self: StepLoop, when: float, callback: Callable[..., Any], *args: Any,
                 context: Any = None) -> TimerHandle:
         if _installed:
             state = _installed[0]
-            index, factor = state.next_factor()
+            index, factor, _ = state.next_factor()
             now = self.time()
             if factor != 1.0 and when > now:
                 delay = when - now
                 when = now + delay * factor
-                state.scaled.append((index, factor, delay))
+                state.scaled.append([index, factor])
                 if state.on_scaled is not None:
-                    state.on_scaled(index, delay, delay * factor)
-        return original(self, when, callback, *args, context=context)
+                    made = state.on_made() if state.on_made is not None else None
+                    state.on_scaled(index, delay, delay * factor, "timer", made)
+        return original_call_at(self, when, callback, *args, context=context)
+
+    def run_in_executor(self: StepLoop, executor: Any, func: Callable[..., Any], *args: Any) -> Future:
+        job = original_run_in_executor(self, executor, func, *args)
+        if not _installed:
+            return job
+        state = _installed[0]
+        index, factor, seconds = state.next_factor()
+        if factor == 1.0 and seconds is None:
+            return job
+        return _Delivery(self, state, job, index, factor, seconds).future
 
     call_at.corodbg_scaled = True  # type: ignore[attr-defined]
     StepLoop.call_at = call_at  # type: ignore[method-assign, assignment]
+    StepLoop.run_in_executor = run_in_executor  # type: ignore[method-assign, assignment]
 
+
+class _Delivery:
+    """An executor job whose result reaches the program after its scaled duration (virtual time).
+
+    The program awaits ``future``; the job's own future completes when the
+    thread is done. Meanwhile the loop holds its clock (``hold_clock``), so
+    that the virtual time still reads the submission time when the job ends;
+    the result is then handed over by a timer at submission + duration.
+    """
+
+    def __init__(self, loop: StepLoop, state: TimerFactors, job: Future, index: int, factor: float,
+                 seconds: Optional[float]) -> None:
+        self.loop = loop
+        self.state = state
+        self.job = job
+        self.index = index
+        self.factor = factor
+        self.seconds = seconds
+        self.submitted = loop.time()
+        self.made = state.on_made() if state.on_made is not None else None
+        self.started = time.monotonic()
+        self.future: Future = loop.create_future()
+        loop.hold_clock(True)
+        job.add_done_callback(self._job_done)
+        self.future.add_done_callback(self._future_done)
+
+    def _job_done(self, job: Future) -> None:
+        self.loop.hold_clock(False)
+        real = time.monotonic() - self.started
+        duration = self.seconds if self.seconds is not None else round(real * self.factor, 6)
+        self.state.scaled.append([self.index, self.factor, duration])
+        if self.state.on_scaled is not None:
+            self.state.on_scaled(self.index, real, duration, "job", self.made)
+        # Not through the scaled call_at: this timer is the job's own end, already scaled.
+        _originals["call_at"](self.loop, self.submitted + duration, self._deliver)
+
+    def _deliver(self) -> None:
+        future, job = self.future, self.job
+        if future.done():
+            return
+        if job.cancelled():
+            future.cancel()
+        elif job.exception() is not None:
+            future.set_exception(job.exception())  # type: ignore[arg-type]
+        else:
+            future.set_result(job.result())
+
+    def _future_done(self, future: Future) -> None:
+        if future.cancelled() and not self.job.done():
+            self.job.cancel()  # as asyncio's own: cancelling the awaited job cancels it, if not started

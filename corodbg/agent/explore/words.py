@@ -58,8 +58,8 @@ def pick(step: int, ready: Any, index: int) -> str:
             f" (the head of the ready queue){', while ' + where if where else ''}")
 
 
-def timer(index: int, asked: float, given: float, step: int) -> str:
-    """``the timer of Task-3 c() at race.py:14 `await asyncio.sleep(0.15)` (made at step 5) fired after ...``."""
+def origin() -> str:
+    """``of Task-3 c() at race.py:14 `await asyncio.sleep(0.15)```: who makes a wait, seen from inside the call."""
     frame: Optional[types.FrameType] = sys._getframe(1)
     while frame is not None and not is_user_file(frame.f_code.co_filename):
         frame = frame.f_back
@@ -68,6 +68,15 @@ def timer(index: int, asked: float, given: float, step: int) -> str:
     except RuntimeError:
         task = None
     owner = introspect.task_label(task) if task is not None else "a callback"
-    place = f" at {_line(frame)}" if frame is not None else ""
-    return (f"timer #{index} of {owner}{place} (set at step {step}) fired after {given:.6g} s "
+    return f"of {owner}" + (f" at {_line(frame)}" if frame is not None else "")
+
+
+def wait(kind: str, index: int, asked: float, given: float, step: int, made_by: str) -> str:
+    """``timer #3 of Task-3 c() at race.py:14 `await asyncio.sleep(0.15)` (set at step 5) fired after ...``,
+    or ``executor job #4 of ...`` (``kind`` "job": ``asked`` is the job's real duration)."""
+    if kind == "job":
+        ran = f" (it ran {asked:.6g} s, ×{given / asked:.3g})" if asked > 0 else ""
+        return (f"executor job #{index} {made_by} (submitted at step {step}) took {given:.6g} s "
+                f"as the program saw it{ran}")
+    return (f"timer #{index} {made_by} (set at step {step}) fired after {given:.6g} s "
             f"instead of {asked:.6g} s (×{given / asked:.3g})")

@@ -209,6 +209,8 @@ _getsignal: Callable[[int], Any] = getattr(sys.modules.get("_signal"), "getsigna
 #: How long a real wait lasts at most, so that a thread or a child ending without
 #: a word to the loop is noticed (and the clock may jump again).
 _REAL_WAIT_SLICE = 0.25
+#: How long ``hold_clock`` keeps the clock still at most, in seconds of real waiting.
+_HOLD_LIMIT = 1.0
 
 
 class _TaskTypes(dict):
@@ -249,6 +251,8 @@ class _LoopState:
         "counting",
         "ended_hint",
         "executor_futures",
+        "held",
+        "held_for",
         "hinted",
         "internal_fds",
         "observe",
@@ -296,6 +300,9 @@ class _LoopState:
         self.ran_unknown = False
         self.executor_futures: List[asyncio.Future] = []
         self.internal_fds = 0
+        #: Reasons the virtual clock must not follow real waiting (``hold_clock``), and how long it has not.
+        self.held = 0
+        self.held_for = 0.0
 
 
 def _state_field(name: str) -> property:
@@ -435,6 +442,18 @@ class StepLoop(asyncio.SelectorEventLoop):
         if len(pending) > 64:
             pending[:] = [f for f in pending if not f.done()]
         pending.append(future)
+
+    def hold_clock(self, hold: bool) -> None:
+        """While held, real waiting does not move the virtual clock (corodbg explore's executor jobs).
+
+        Counted: each ``True`` is ended by one ``False``. A hold lasts at most
+        ``_HOLD_LIMIT`` seconds of real waiting (then the clock follows real time
+        again), so that work which waits for the loop's own timers still ends.
+        """
+        self._s.held += 1 if hold else -1
+        if self._s.held <= 0:
+            self._s.held = 0
+            self._s.held_for = 0.0
 
     def real_work_pending(self) -> bool:
         """Whether something outside the loop may still wake it: then the clock must not jump.
@@ -759,7 +778,10 @@ class StepLoop(asyncio.SelectorEventLoop):
             started = time.monotonic()
             events = select(_REAL_WAIT_SLICE if timeout is None else min(timeout, _REAL_WAIT_SLICE))
             waited = time.monotonic() - started
-            self._s.virtual_now += waited
+            if self._s.held and self._s.held_for < _HOLD_LIMIT:
+                self._s.held_for += waited
+            else:
+                self._s.virtual_now += waited
             self._s.record.outside.append((self.steps, waited, len(events)))
             return events
         events = select(0)

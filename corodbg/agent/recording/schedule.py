@@ -122,8 +122,9 @@ def load(path: str, program: str, is_module: bool) -> Dict[str, Any]:
             int(pick["step"]), int(pick["index"]), str(pick["item"])
         for step, when in data["clock"]:
             int(step), float(when)
-        for index, factor in data.get("timers", []):  # corodbg explore's timing family
-            if int(index) < 0 or not float(factor) > 0:
+        for entry in data.get("timers", []):  # corodbg explore's timing family: [index, factor(, seconds)]
+            if len(entry) not in (2, 3) or int(entry[0]) < 0 or not float(entry[1]) > 0 \
+                    or (len(entry) == 3 and not float(entry[2]) >= 0):
                 raise ValueError
         int(data["steps"])
     except (KeyError, TypeError, ValueError):
