@@ -386,6 +386,32 @@ class Debugger:
                             f"the schedule ran ready item {chosen + 1} here, not the head")
         return chosen
 
+    # -- the timing family's deviations (a replay of a corodbg explore schedule) ----------
+
+    def scaled_wait_made(self) -> Tuple[int, Optional[asyncio.Task], Optional[types.FrameType]]:
+        """Where a wait the schedule scales is made: the step, the task, the user's frame (``timing.on_made``)."""
+        frame: Optional[types.FrameType] = sys._getframe(1)
+        while frame is not None and not is_user_file(frame.f_code.co_filename):
+            frame = frame.f_back
+        return self.current_step(), self._current_task(), frame
+
+    def scaled_wait(self, index: int, asked: float, given: float, kind: str, made: Any) -> None:
+        """A timer or an executor job the replayed schedule scales: a mark on the timeline, and at the
+        first scaled timer of a corodbg explore schedule, a pause where the program makes it."""
+        step, task, frame = made
+        if kind == "job":
+            text = f"executor job #{index} took {given:.6g} s as the program saw it (it ran {asked:.6g} s)"
+        else:
+            text = f"timer #{index} fires after {given:.6g} s, not {asked:.6g} s (x{given / asked:.3g})"
+        if self.lanes is not None:
+            self.lanes.mark(step, self.lanes.lane_id(task) if task is not None else 0, "deviation", text)
+        replay = self.replay
+        if kind == "timer" and frame is not None and replay is not None and replay.data.get("explore") \
+                and not replay.shown_first_deviation and self.mode != GOTO:
+            replay.shown_first_deviation = True
+            self._pause("deviation", self.loop, frame=frame, task=task,
+                        message=f"the saved schedule's first scaled timer is made here: {text}")
+
     def _note(self, text: str) -> None:
         notice = getattr(self.frontend, "notice", None)
         if notice is not None:

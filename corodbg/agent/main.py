@@ -98,7 +98,10 @@ def recording_hooks(target: Target, *, record: Optional[str] = None, replay: Opt
             if replay.get("timers"):  # a schedule of the timing family (corodbg explore): the same durations
                 from corodbg.agent.explore import timing
 
-                timing.install(timing.TimerFactors.from_entries(replay["timers"]))
+                factors = timing.TimerFactors.from_entries(replay["timers"])
+                factors.on_made = debugger.scaled_wait_made
+                factors.on_scaled = debugger.scaled_wait
+                timing.install(factors)
         if timeline is not None:
             debugger.timeline = []
         if travel:

@@ -189,6 +189,23 @@ def test_the_replay_of_a_saved_schedule_pauses_before_its_first_deviation(tmp_pa
     assert done.returncode == 1 and "AssertionError: oversold" in done.stderr  # then on to the same failure
 
 
+def test_the_replay_of_a_timing_schedule_pauses_where_its_first_scaled_timer_is_made(tmp_path: Path) -> None:
+    schedule = tmp_path / "race.json"
+    assert explore("--seed", "1", "--save", str(schedule), "loaded_by_now.py").returncode == 1
+    index, factor = saved(schedule)["timers"][0][:2]
+    trace = tmp_path / "trace.jsonl"
+    done = run("--headless", "--replay", str(schedule), "--trace", str(trace), "-c", "continue", "-c", "continue",
+               "loaded_by_now.py")
+    pauses = [json.loads(line) for line in trace.read_text().splitlines()]
+    pauses = [event for event in pauses if event["event"] == "pause"]
+    assert [event["reason"] for event in pauses][:2] == ["start", "deviation"]
+    deviation = pauses[1]
+    assert deviation["message"].startswith(f"the saved schedule's first scaled timer is made here: timer #{index} ")
+    assert f"(x{factor:.3g})" in deviation["message"]
+    assert deviation["location"]["line"] == 8 and deviation["location"]["function"] == "load"  # its sleep(0.1)
+    assert done.returncode == 1 and "KeyError: 'url'" in done.stderr  # then on to the same failure
+
+
 def test_the_ui_refuses_a_schedule_of_another_program_before_it_starts(tmp_path: Path) -> None:
     schedule = tmp_path / "race.json"
     assert explore("--seed", "1", "--any-order", "--save", str(schedule), "check_then_act.py").returncode == 1

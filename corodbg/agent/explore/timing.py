@@ -6,7 +6,7 @@ program makes them:
 - every ``call_at`` of a step loop (``call_later`` and so ``asyncio.sleep``,
   ``wait_for`` and ``timeout`` go through it) is a timer. Its factor changes
   when it fires: ``now + (when - now) * factor``;
-- every ``run_in_executor`` job. Its result reaches the program
+- every ``run_in_executor`` job (of factor 1 too). Its result reaches the program
   ``real duration * factor`` virtual seconds after it was submitted: while
   such jobs run, real waiting does not move the virtual clock (the loop
   "holds" it), and the job's completion becomes a timer at that time. A job
@@ -110,8 +110,8 @@ def install(factors: TimerFactors) -> None:
             return job
         state = _installed[0]
         index, factor, seconds = state.next_factor()
-        if factor == 1.0 and seconds is None:
-            return job
+        # Every job, also one of factor 1: all of a run's jobs hold the clock alike, so that the
+        # order of their ends is the order of their (scaled) durations, whatever ran beside them.
         return _Delivery(self, state, job, index, factor, seconds).future
 
     call_at.corodbg_scaled = True  # type: ignore[attr-defined]
@@ -148,9 +148,12 @@ class _Delivery:
         self.loop.hold_clock(False)
         real = time.monotonic() - self.started
         duration = self.seconds if self.seconds is not None else round(real * self.factor, 6)
-        self.state.scaled.append([self.index, self.factor, duration])
-        if self.state.on_scaled is not None:
-            self.state.on_scaled(self.index, real, duration, "job", self.made)
+        if self.factor != 1.0:  # a deviation: kept in the schedule, in words
+            self.state.scaled.append([self.index, self.factor, duration])
+            if self.state.on_scaled is not None:
+                # A given duration (a replay) was scaled from the real duration of the run that drew it.
+                ran = duration / self.factor if self.seconds is not None else real
+                self.state.on_scaled(self.index, ran, duration, "job", self.made)
         # Not through the scaled call_at: this timer is the job's own end, already scaled.
         _originals["call_at"](self.loop, self.submitted + duration, self._deliver)
 

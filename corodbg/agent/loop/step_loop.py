@@ -146,8 +146,12 @@ def _live_child_processes(exclude: Set[int]) -> bool:
     A child may wake the loop (a watcher reaps it, it connects back, it sends a
     signal), so the clock must not jump while one lives. Linux lists children
     in ``/proc/self/task/*/children``; elsewhere ``waitid`` tells whether any
-    child exists at all.
+    child exists at all. ``waitid`` first everywhere: with no child at all (the
+    common case, and each run of ``corodbg explore``) one system call answers,
+    instead of reading ``/proc`` at every jump of the clock.
     """
+    if not _any_child_process():
+        return False
     try:
         tasks = os.listdir("/proc/self/task")
     except OSError:
@@ -177,6 +181,17 @@ def _live_child_processes(exclude: Set[int]) -> bool:
         if state not in ("Z", "X"):
             return True
     return False
+
+
+def _any_child_process() -> bool:
+    """Whether this process has any child, running or a zombie (any thread's: Linux waits on them all)."""
+    try:
+        os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+    except ChildProcessError:
+        return False
+    except (AttributeError, OSError):
+        pass
+    return True
 
 
 def _program_signal_handlers() -> Set[int]:
