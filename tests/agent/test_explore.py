@@ -11,7 +11,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 import pytest
 from support import corodbg_env
@@ -43,6 +43,16 @@ def explore(*args: str) -> subprocess.CompletedProcess:
 
 def saved(path: Path) -> Dict[str, Any]:
     return json.loads(path.read_text())
+
+
+def replay_pauses(schedule: Path, program: str, tmp_path: Path) -> Tuple[subprocess.CompletedProcess,
+                                                                          List[Dict[str, Any]]]:
+    """``corodbg --headless --replay`` of a saved schedule, continued twice: how it ended, and its pauses."""
+    trace = tmp_path / "trace.jsonl"
+    done = run("--headless", "--replay", str(schedule), "--trace", str(trace), "-c", "continue", "-c", "continue",
+               program)
+    events = [json.loads(line) for line in trace.read_text().splitlines()]
+    return done, [event for event in events if event["event"] == "pause"]
 
 
 def deviation_count(data: Dict[str, Any]) -> int:
@@ -176,11 +186,7 @@ def test_the_replay_of_a_saved_schedule_pauses_before_its_first_deviation(tmp_pa
     schedule = tmp_path / "race.json"
     assert explore("--seed", "1", "--any-order", "--save", str(schedule), "check_then_act.py").returncode == 1
     first = saved(schedule)["picks"][0]
-    trace = tmp_path / "trace.jsonl"
-    done = run("--headless", "--replay", str(schedule), "--trace", str(trace), "-c", "continue", "-c", "continue",
-               "check_then_act.py")
-    pauses = [json.loads(line) for line in trace.read_text().splitlines()]
-    pauses = [event for event in pauses if event["event"] == "pause"]
+    done, pauses = replay_pauses(schedule, "check_then_act.py", tmp_path)
     assert [event["reason"] for event in pauses][:2] == ["start", "deviation"]
     deviation = pauses[1]
     assert deviation["step"] == first["step"]
@@ -193,11 +199,7 @@ def test_the_replay_of_a_timing_schedule_pauses_where_its_first_scaled_timer_is_
     schedule = tmp_path / "race.json"
     assert explore("--seed", "1", "--save", str(schedule), "loaded_by_now.py").returncode == 1
     index, factor = saved(schedule)["timers"][0][:2]
-    trace = tmp_path / "trace.jsonl"
-    done = run("--headless", "--replay", str(schedule), "--trace", str(trace), "-c", "continue", "-c", "continue",
-               "loaded_by_now.py")
-    pauses = [json.loads(line) for line in trace.read_text().splitlines()]
-    pauses = [event for event in pauses if event["event"] == "pause"]
+    done, pauses = replay_pauses(schedule, "loaded_by_now.py", tmp_path)
     assert [event["reason"] for event in pauses][:2] == ["start", "deviation"]
     deviation = pauses[1]
     assert deviation["message"].startswith(f"the saved schedule's first scaled timer is made here: timer #{index} ")
