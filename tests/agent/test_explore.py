@@ -182,6 +182,13 @@ def test_each_run_ends_as_python_ends_a_program_with_its_atexit_handlers() -> No
     assert "no failing schedule" in done.stdout
 
 
+def test_an_executor_job_that_waits_for_a_timer_of_the_loop_still_ends() -> None:
+    # While a job runs, the timing family holds the virtual clock; the hold lets go after a while.
+    done = explore("--seed", "1", "--runs", "3", "--timeout", "20", "job_waits_for_timer.py")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no failing schedule" in done.stdout
+
+
 def test_the_replay_of_a_saved_schedule_pauses_before_its_first_deviation(tmp_path: Path) -> None:
     schedule = tmp_path / "race.json"
     assert explore("--seed", "1", "--any-order", "--save", str(schedule), "check_then_act.py").returncode == 1

@@ -225,7 +225,7 @@ _getsignal: Callable[[int], Any] = getattr(sys.modules.get("_signal"), "getsigna
 #: a word to the loop is noticed (and the clock may jump again).
 _REAL_WAIT_SLICE = 0.25
 #: How long ``hold_clock`` keeps the clock still at most, in seconds of real waiting.
-_HOLD_LIMIT = 1.0
+_HOLD_LIMIT = 0.25
 
 
 class _TaskTypes(dict):
