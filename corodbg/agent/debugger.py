@@ -1071,7 +1071,7 @@ class Debugger:
     def pause_event(self, reason: str, loop: Optional[StepLoop], *, frame: Optional[types.FrameType] = None,
                     task: Optional[asyncio.Task] = None, message: str = "",
                     location: Optional[Location] = None) -> PauseEvent:
-        with repr_timer():  # one timer handler for every local's repr of every task
+        with repr_timer(), introspect.one_snapshot():  # one timer for every repr; lock holders found once
             return self._pause_event(reason, loop, frame=frame, task=task, message=message, location=location)
 
     def _pause_event(self, reason: str, loop: Optional[StepLoop], *, frame: Optional[types.FrameType],

@@ -23,7 +23,7 @@ from corodbg.agent.tracing.usercode import display_path, is_user_file, real_path
 
 TYPE_CHECKING = False  # typing is not imported at run time: ~2 ms of start-up (docs/performance.md)
 if TYPE_CHECKING:
-    from typing import Any, Dict, Iterable, List, Optional, Tuple
+    from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
     from corodbg.agent.protocol import FrameInfo, Location, TaskInfo
 
@@ -338,6 +338,26 @@ def _locals_of(frame: types.FrameType) -> Dict[str, Any]:
         return {}
 
 
+#: Inside ``one_snapshot()``: what each task holds, found once (id(primitive) -> (primitive, tasks)).
+_HOLDINGS: List[Dict[int, Tuple[Any, List[asyncio.Task]]]] = []
+
+
+class one_snapshot:
+    """While one pause is described, the tasks' ``async with`` holdings are found once, not per waiter.
+
+    ``holders_of`` walks every task's await chain; asked for each of 10,000
+    tasks waiting on one lock, that was 10,000 x 10,000 chains per pause. The
+    holdings are kept only inside the ``with`` (the program does not run
+    meanwhile), so no task or lock outlives the pause because of them.
+    """
+
+    def __enter__(self) -> None:
+        _HOLDINGS.append({})
+
+    def __exit__(self, *exc: object) -> None:
+        _HOLDINGS.pop()
+
+
 def holders_of(primitive: Any) -> List[asyncio.Task]:
     """The tasks whose frames are inside an ``async with``/``with`` on ``primitive`` now.
 
@@ -347,19 +367,37 @@ def holders_of(primitive: Any) -> List[asyncio.Task]:
     loop = getattr(primitive, "_loop", None)
     if loop is None:
         return []
+    if _HOLDINGS:
+        holdings = _HOLDINGS[-1]
+        if not holdings:
+            holdings.update(_all_holdings(loop))
+            holdings.setdefault(0, (None, []))  # (found: not empty even where nothing is held)
+        found = holdings.get(id(primitive))
+        return list(found[1]) if found is not None and found[0] is primitive else []
+    found = _all_holdings(loop).get(id(primitive))
+    return list(found[1]) if found is not None and found[0] is primitive else []
+
+
+def _all_holdings(loop: Any) -> Dict[int, Tuple[Any, List[asyncio.Task]]]:
+    """Every object some task's user frame holds by ``async with``/``with`` now, with those tasks (by name)."""
     try:
         tasks = asyncio.all_tasks(loop)
     except Exception:
-        return []
-    holders = []
+        return {}
+    holdings: Dict[int, Tuple[Any, List[asyncio.Task]]] = {}
     for task in tasks:
+        held_here: Set[int] = set()
         for obj in await_chain(task.get_coro()):
             frame = frame_of(obj)
-            if frame is not None and is_user_file(frame.f_code.co_filename) \
-                    and any(held is primitive for held in held_context_managers(frame)):
-                holders.append(task)
-                break
-    return sorted(holders, key=lambda task: task.get_name())
+            if frame is None or not is_user_file(frame.f_code.co_filename):
+                continue
+            for held in held_context_managers(frame):
+                if id(held) not in held_here:
+                    held_here.add(id(held))
+                    holdings.setdefault(id(held), (held, []))[1].append(task)
+    for _, holders in holdings.values():
+        holders.sort(key=lambda task: task.get_name())
+    return holdings
 
 
 _WITH_BLOCKS: Dict[str, List[Tuple[int, int, List[str]]]] = {}
