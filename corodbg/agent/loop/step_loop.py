@@ -150,8 +150,13 @@ def _live_child_processes(exclude: Set[int]) -> bool:
     common case, and each run of ``corodbg explore``) one system call answers,
     instead of reading ``/proc`` at every jump of the clock.
     """
-    if not _any_child_process():
-        return False
+    try:
+        # None: children exist and none has exited; a result: one is a zombie (left for its waiter).
+        no_zombie = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None
+    except ChildProcessError:
+        return False  # no child at all
+    except (AttributeError, OSError):
+        no_zombie = False  # (no waitid here: only /proc can tell)
     try:
         tasks = os.listdir("/proc/self/task")
     except OSError:
@@ -166,10 +171,7 @@ def _live_child_processes(exclude: Set[int]) -> bool:
         except (OSError, ValueError):
             continue
     if not listed:
-        try:
-            return os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None
-        except (ChildProcessError, AttributeError, OSError):
-            return False
+        return no_zombie
     for pid in pids:
         if pid in exclude:
             continue
@@ -181,17 +183,6 @@ def _live_child_processes(exclude: Set[int]) -> bool:
         if state not in ("Z", "X"):
             return True
     return False
-
-
-def _any_child_process() -> bool:
-    """Whether this process has any child, running or a zombie (any thread's: Linux waits on them all)."""
-    try:
-        os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
-    except ChildProcessError:
-        return False
-    except (AttributeError, OSError):
-        pass
-    return True
 
 
 def _program_signal_handlers() -> Set[int]:
