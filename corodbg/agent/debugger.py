@@ -382,7 +382,7 @@ class Debugger:
             return 0
         if chosen and self.lanes is not None:  # the timeline shows where the schedule leaves asyncio's order
             task = introspect.task_of_callback(loop._ready[chosen]._callback)  # type: ignore[attr-defined]
-            self.lanes.mark(step, self.lanes.lane_id(task) if task is not None else 0, "deviation",
+            self.lanes.mark(step, self.lanes.lane_id(task), "deviation",
                             f"the schedule ran ready item {chosen + 1} here, not the head")
         return chosen
 
@@ -390,10 +390,7 @@ class Debugger:
 
     def scaled_wait_made(self) -> Tuple[int, Optional[asyncio.Task], Optional[types.FrameType]]:
         """Where a wait the schedule scales is made: the step, the task, the user's frame (``timing.on_made``)."""
-        frame: Optional[types.FrameType] = sys._getframe(1)
-        while frame is not None and not is_user_file(frame.f_code.co_filename):
-            frame = frame.f_back
-        return self.current_step(), self._current_task(), frame
+        return self.current_step(), self._current_task(), introspect.user_caller(sys._getframe(1))
 
     def scaled_wait(self, index: int, asked: float, given: float, kind: str, made: Any) -> None:
         """A timer or an executor job the replayed schedule scales: a mark on the timeline, and at the
@@ -404,7 +401,7 @@ class Debugger:
         else:
             text = f"timer #{index} fires after {given:.6g} s, not {asked:.6g} s (x{given / asked:.3g})"
         if self.lanes is not None:
-            self.lanes.mark(step, self.lanes.lane_id(task) if task is not None else 0, "deviation", text)
+            self.lanes.mark(step, self.lanes.lane_id(task), "deviation", text)
         replay = self.replay
         if kind == "timer" and frame is not None and replay is not None and replay.data.get("explore") \
                 and not replay.shown_first_deviation and self.mode != GOTO:
@@ -462,7 +459,7 @@ class Debugger:
             if lanes.seen_at == step - 1:
                 lanes.seen_at = step
             self._lanes_woke(loop, lanes, step)
-            lanes.ran(step, lanes.lane_id(task) if task is not None else 0,
+            lanes.ran(step, lanes.lane_id(task),
                       task.get_name() if task is not None else _callback_name(handle), loop.time(),
                       (entry.get("outcome") or "") if entry is not None else "")
         timeline = self.timeline
@@ -713,7 +710,7 @@ class Debugger:
         if self.timeline is not None and reason in ("breakpoint", "exception"):
             self.timeline.append((reason, 0, message, loop.time() if loop is not None else 0.0, self.current_step()))
         if self.lanes is not None and reason in ("breakpoint", "exception"):
-            self.lanes.mark(self.current_step(), self.lanes.lane_id(task) if task is not None else 0, reason, message)
+            self.lanes.mark(self.current_step(), self.lanes.lane_id(task), reason, message)
         if reason != "goto" and not (self.time_travel is not None and self.time_travel.replaying is not None):
             self.goto_step = None  # a pause on the way ends goto
             self._update_watch(loop)

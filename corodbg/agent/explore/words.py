@@ -16,7 +16,7 @@ from typing import Any, Optional
 
 from corodbg.agent.inspection import introspect
 from corodbg.agent.recording.schedule import handle_identity
-from corodbg.agent.tracing.usercode import display_path, is_user_file
+from corodbg.agent.tracing.usercode import display_path
 
 
 def _line(frame: types.FrameType) -> str:
@@ -60,9 +60,7 @@ def pick(step: int, ready: Any, index: int) -> str:
 
 def origin() -> str:
     """``of Task-3 c() at race.py:14 `await asyncio.sleep(0.15)```: who makes a wait, seen from inside the call."""
-    frame: Optional[types.FrameType] = sys._getframe(1)
-    while frame is not None and not is_user_file(frame.f_code.co_filename):
-        frame = frame.f_back
+    frame = introspect.user_caller(sys._getframe(1))
     try:
         task = asyncio.current_task()
     except RuntimeError:

@@ -246,6 +246,13 @@ def innermost_user_frame(chain: Iterable[Any]) -> Optional[types.FrameType]:
     return found
 
 
+def user_caller(frame: Optional[types.FrameType]) -> Optional[types.FrameType]:
+    """``frame`` or the nearest of its callers that runs user code: where the program called in from."""
+    while frame is not None and not is_user_file(frame.f_code.co_filename):
+        frame = frame.f_back
+    return frame
+
+
 def awaiting_description(chain: List[Any]) -> Optional[str]:
     """What a suspended chain waits on, named for a person: the first library call
     below the user's frames (``sleep(1)``, ``Queue.get()``), else the future."""

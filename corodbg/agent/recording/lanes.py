@@ -40,7 +40,9 @@ class Lanes:
         self.ids: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
 
     def lane_id(self, task: Any) -> int:
-        """The task's lane number (1, 2, ... in the order this record first met it)."""
+        """The task's lane number (1, 2, ... in the order this record first met it); 0 for no task (a callback)."""
+        if task is None:
+            return 0
         number = self.ids.get(task)
         if number is None:
             number = self.ids[task] = len(self.names)
