@@ -4,10 +4,10 @@ Delta debugging (Zeller's ddmin, as Hypothesis and shuttle shrink): try the
 schedule without a chunk of its deviations, halving the chunks until single
 deviations; keep any candidate that still fails with the same failure. A
 deviation is a pick (at step S, item X ran instead of the head) in the
-any-order family, a timer's factor (or an executor job's duration) in the timing family. A candidate is run
-with its deviations given: a pick whose step comes with its item not ready
-(earlier steps changed) is not made; what the run really did becomes the
-next schedule.
+any-order family, a timer's factor (or an executor job's duration) in the
+timing family. A candidate is run with its deviations given: a pick whose
+step comes with its item not ready (earlier steps changed) is not made; what
+the run really did becomes the next schedule.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ the virtual duration it was given); a replay installs the same, so the clock
 jumps the same way. A job's real duration varies between runs, so a replay
 gives it its recorded duration, not its factor again.
 
-Not varied (yet): how long an I/O wait (a socket, a pipe) takes.
+Not scaled: I/O waits (a socket, a pipe); docs/explore.md says why.
 
 Standard library only: this module runs inside the debuggee.
 """

@@ -345,8 +345,9 @@ def _locals_of(frame: types.FrameType) -> Dict[str, Any]:
         return {}
 
 
-#: Inside ``one_snapshot()``: what each task holds, found once (id(primitive) -> (primitive, tasks)).
-_HOLDINGS: List[Dict[int, Tuple[Any, List[asyncio.Task]]]] = []
+#: Inside ``one_snapshot()``: what the tasks of each loop hold, found once per loop
+#: (id(loop) -> id(primitive) -> (primitive, its holders)).
+_HOLDINGS: List[Dict[int, Dict[int, Tuple[Any, List[asyncio.Task]]]]] = []
 
 
 class one_snapshot:
@@ -375,13 +376,13 @@ def holders_of(primitive: Any) -> List[asyncio.Task]:
     if loop is None:
         return []
     if _HOLDINGS:
-        holdings = _HOLDINGS[-1]
-        if not holdings:
-            holdings.update(_all_holdings(loop))
-            holdings.setdefault(0, (None, []))  # (found: not empty even where nothing is held)
-        found = holdings.get(id(primitive))
-        return list(found[1]) if found is not None and found[0] is primitive else []
-    found = _all_holdings(loop).get(id(primitive))
+        by_loop = _HOLDINGS[-1]
+        holdings = by_loop.get(id(loop))
+        if holdings is None:
+            holdings = by_loop[id(loop)] = _all_holdings(loop)
+    else:
+        holdings = _all_holdings(loop)
+    found = holdings.get(id(primitive))
     return list(found[1]) if found is not None and found[0] is primitive else []
 
 
