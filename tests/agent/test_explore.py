@@ -182,6 +182,15 @@ def test_each_run_ends_as_python_ends_a_program_with_its_atexit_handlers() -> No
     assert "no failing schedule" in done.stdout
 
 
+def test_a_run_is_answered_when_it_ends_not_when_the_children_it_left_do() -> None:
+    """A grandchild holds the run's descriptors for 60 s: the run still counts as ended with its program."""
+    done = subprocess.run([sys.executable, "-m", "corodbg", "explore", "--seed", "1", "--any-order", "--runs", "3",
+                           "leaves_a_child.py", "60"], cwd=PROGRAMS, capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=30, env=corodbg_env())
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no failing schedule" in done.stdout and "in 3 runs" in done.stdout
+
+
 def test_an_executor_job_that_waits_for_a_timer_of_the_loop_still_ends() -> None:
     # While a job runs, the timing family holds the virtual clock; the hold lets go after a while.
     done = explore("--seed", "1", "--runs", "3", "--timeout", "20", "job_waits_for_timer.py")

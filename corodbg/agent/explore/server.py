@@ -132,61 +132,87 @@ def serve(setup: Dict[str, Any]) -> int:
     gc.collect()
     if hasattr(gc, "freeze"):
         gc.freeze()  # the children share these pages instead of copying them when the collector walks them
-    output = tempfile.TemporaryFile()
-    output_fd = output.fileno()
+    runs = Runs(target, check, control.fileno())
     control.write(json.dumps({"ready": os.getpid()}) + "\n")
     for line in sys.stdin:
-        if not line.strip():
-            continue
-        request = json.loads(line)
-        control.write(json.dumps(run_one(target, request, check, output_fd)) + "\n")
+        if line.strip():
+            control.write(json.dumps(runs.run_one(json.loads(line))) + "\n")
+    runs.reap()
     return 0
 
 
-def run_one(target: Target, request: Dict[str, Any], check: Optional[str], output_fd: int) -> Dict[str, Any]:
-    """Fork a child for one run, collect its answer (or how it died), attach its output if it failed."""
-    os.ftruncate(output_fd, 0)
-    os.lseek(output_fd, 0, os.SEEK_SET)
-    readable, writable = os.pipe()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:
+class Runs:
+    """The server's runs, one forked child each, answered as soon as the child has said how it ended.
+
+    A child's exit (the kernel unmapping what it copied) takes as long as a
+    third of a run: the answer does not wait for it. The child is reaped when
+    the next one has been forked, and its output file is one of two used in
+    turn, so that whatever it might still write cannot land in the next run's
+    output.
+    """
+
+    def __init__(self, target: Target, check: Optional[str], control_fd: int) -> None:
+        self.target = target
+        self.check = check
+        self.control_fd = control_fd  # the server's answers: not the program's to hold
+        self.output_files = [tempfile.TemporaryFile(), tempfile.TemporaryFile()]
+        self.turn = 0
+        self.exiting: Optional[int] = None  # the last child: it has answered, it may not have exited yet
+
+    def reap(self) -> None:
+        if self.exiting is not None:
+            os.waitpid(self.exiting, 0)
+            self.exiting = None
+
+    def run_one(self, request: Dict[str, Any]) -> Dict[str, Any]:
+        """Fork a child for one run, collect its answer (or how it died), attach its output if it failed."""
+        self.turn ^= 1
+        output_fd = self.output_files[self.turn].fileno()
+        os.ftruncate(output_fd, 0)
+        os.lseek(output_fd, 0, os.SEEK_SET)
+        readable, writable = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                for fd in (readable, self.control_fd, self.output_files[self.turn ^ 1].fileno()):
+                    os.close(fd)
+                ChildRun(self.target, request, self.check, writable).start(output_fd)
+            finally:
+                os._exit(70)
+        os.close(writable)
+        self.reap()  # the previous child, while this one starts
+        timeout = float(request.get("timeout", 0) or 0)
+        deadline = time.monotonic() + timeout + KILL_GRACE if timeout > 0 else None
+        answer = b""
+        killed = False
+        while not answer.endswith(b"\n"):  # the child's one line, then it only exits
+            wait = None if deadline is None else max(0.0, deadline - time.monotonic())
+            ready, _, _ = select.select([readable], [], [], wait)
+            if not ready:
+                os.kill(pid, signal.SIGKILL)
+                killed = True
+                break
+            chunk = os.read(readable, 65536)
+            if not chunk:
+                break
+            answer += chunk
+        os.close(readable)
         try:
-            os.close(readable)
-            ChildRun(target, request, check, writable).start(output_fd)
-        finally:
-            os._exit(70)
-    os.close(writable)
-    timeout = float(request.get("timeout", 0) or 0)
-    deadline = time.monotonic() + timeout + KILL_GRACE if timeout > 0 else None
-    chunks: List[bytes] = []
-    killed = False
-    while True:
-        wait = None if deadline is None else max(0.0, deadline - time.monotonic())
-        ready, _, _ = select.select([readable], [], [], wait)
-        if not ready:
-            os.kill(pid, signal.SIGKILL)
-            killed = True
-            break
-        chunk = os.read(readable, 65536)
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(readable)
-    _, status = os.waitpid(pid, 0)
-    try:
-        result = json.loads(b"".join(chunks))
-    except ValueError:
-        why = (f"still running {timeout + KILL_GRACE:g} s after it started (--timeout), killed" if killed
-               else f"the run died ({_status_text(status)}) before it could say how it ended")
-        result = {"run": request["run"], "failure": {"kind": "hang" if killed else "crash", "text": why},
-                  "steps": None, "deviations": None, "signature": None, "outside": 0}
-    if result.get("failure") is not None:
-        size = os.fstat(output_fd).st_size
-        start = max(0, size - OUTPUT_LIMIT)
-        result["output"] = os.pread(output_fd, size - start, start).decode("utf-8", "replace")
-    return result
+            result = json.loads(answer)
+            self.exiting = pid
+        except ValueError:
+            _, status = os.waitpid(pid, 0)
+            why = (f"still running {timeout + KILL_GRACE:g} s after it started (--timeout), killed" if killed
+                   else f"the run died ({_status_text(status)}) before it could say how it ended")
+            result = {"run": request["run"], "failure": {"kind": "hang" if killed else "crash", "text": why},
+                      "steps": None, "deviations": None, "signature": None, "outside": 0}
+        if result.get("failure") is not None:
+            size = os.fstat(output_fd).st_size
+            start = max(0, size - OUTPUT_LIMIT)
+            result["output"] = os.pread(output_fd, size - start, start).decode("utf-8", "replace")
+        return result
 
 
 def _status_text(status: int) -> str:
