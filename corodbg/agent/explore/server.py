@@ -26,10 +26,9 @@ import random
 import select
 import signal
 import sys
-import tempfile
 import threading
 import time
-from typing import Any, Dict, List, Optional
+from typing import Any, BinaryIO, Dict, List, Optional
 
 from corodbg.agent import runner
 from corodbg.agent.explore.run import OUTPUT_LIMIT, ChildRun
@@ -155,7 +154,7 @@ class Runs:
         self.target = target
         self.check = check
         self.control_fd = control_fd  # the server's answers: not the program's to hold
-        self.output_files = [tempfile.TemporaryFile(), tempfile.TemporaryFile()]
+        self.output_files = [_anonymous_file(), _anonymous_file()]
         self.turn = 0
         self.exiting: Optional[int] = None  # the last child: it has answered, it may not have exited yet
 
@@ -213,6 +212,15 @@ class Runs:
             start = max(0, size - OUTPUT_LIMIT)
             result["output"] = os.pread(output_fd, size - start, start).decode("utf-8", "replace")
         return result
+
+
+def _anonymous_file() -> BinaryIO:
+    """A file in memory where memfd exists (tempfile would load shutil, bz2 and lzma into every run)."""
+    if hasattr(os, "memfd_create"):
+        return os.fdopen(os.memfd_create("corodbg-run-output"), "w+b")
+    import tempfile
+
+    return tempfile.TemporaryFile()
 
 
 def _status_text(status: int) -> str:

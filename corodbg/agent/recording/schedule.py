@@ -11,7 +11,6 @@ Standard library only: this module runs inside the debuggee.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -48,6 +47,8 @@ def handle_identity(handle: asyncio.Handle) -> str:
 
 
 def program_digest(path: str) -> Optional[str]:
+    import hashlib  # here, not at the top: explore's fork server would load OpenSSL's hashes into every run
+
     try:
         with open(path, "rb") as file:
             return hashlib.sha256(file.read()).hexdigest()
@@ -57,6 +58,8 @@ def program_digest(path: str) -> Optional[str]:
 
 def checksum(data: Dict[str, Any]) -> str:
     """sha256 of the file's content without its ``checksum`` key (sorted keys, compact separators)."""
+    import hashlib
+
     body = {key: value for key, value in data.items() if key != "checksum"}
     return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
