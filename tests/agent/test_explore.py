@@ -191,6 +191,13 @@ def test_a_run_is_answered_when_it_ends_not_when_the_children_it_left_do() -> No
     assert "no failing schedule" in done.stdout and "in 3 runs" in done.stdout
 
 
+def test_a_run_starts_as_a_fresh_python_whatever_the_server_ran_before_forking_it() -> None:
+    """The fork server warms its loop up before the first fork: the program's first task is still Task-1."""
+    done = explore("--seed", "1", "--any-order", "--runs", "5", "first_tasks.py")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no failing schedule" in done.stdout
+
+
 def test_an_executor_job_that_waits_for_a_timer_of_the_loop_still_ends() -> None:
     # While a job runs, the timing family holds the virtual clock; the hold lets go after a while.
     done = explore("--seed", "1", "--runs", "3", "--timeout", "20", "job_waits_for_timer.py")

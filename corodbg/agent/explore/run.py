@@ -220,7 +220,7 @@ class ChildRun:
         result: Dict[str, Any] = {
             "run": self.request["run"], "failure": failure, "steps": explorer.steps,
             "deviations": len(explorer.picks) + (len(self.factors.scaled) if self.factors is not None else 0),
-            "signature": _signature(explorer.picks, clock), "outside": len(outside),
+            "signature": signature(explorer.picks, clock), "outside": len(outside),
             "timers": self.factors.count if self.factors is not None else None,  # what the timing family can vary
         }
         if failure is not None or self.request.get("schedule"):
@@ -261,7 +261,7 @@ def _short_repr(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _signature(picks: List[Dict[str, Any]], clock: List[Tuple[int, float]]) -> str:
+def signature(picks: List[Dict[str, Any]], clock: List[Tuple[int, float]]) -> str:
     """What tells two runs' orders apart: where they deviated, and at which steps the clock jumped.
 
     Not the times the clock jumped to: in the timing family every run has its own durations,

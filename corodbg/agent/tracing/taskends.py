@@ -92,6 +92,13 @@ def watch_code(coro: Any) -> bool:
     return True
 
 
+def forget(code: types.CodeType) -> None:
+    """No more hints for ``code`` (explore's warm-up: its coroutines never run again)."""
+    _watched.discard(code)
+    if _state["active"]:
+        monitor_tool.set_local(USER, code, 0)
+
+
 def _hint() -> None:
     loop = _get_running_loop()
     if loop is not None:
