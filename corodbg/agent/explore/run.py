@@ -138,8 +138,40 @@ def make_factors(request: Dict[str, Any], rng: random.Random) -> Optional[timing
     return timing.TimerFactors(rng=rng, jitter=float(request.get("jitter", 2.0)))
 
 
+#: The run this process is (a forked child has one): what the hooks below report to.
+_this_run: List[ChildRun] = []
+
+
+def install_run_hooks() -> None:
+    """Once, in the fork server: every new step loop is adopted by the run's explorer, and
+    exceptions never retrieved are noted for the run.
+
+    Hooks that look the run up, rather than ones a child would set on the
+    step loop's class: a class changed in a child would drop the bytecode
+    specialized on it, and copy pages of the server's memory re-specializing.
+    """
+    StepLoop.on_created = _adopt_in_this_run
+    original = StepLoop.call_exception_handler
+
+    def call_exception_handler(loop: StepLoop, context: Dict[str, Any]) -> None:
+        message = str(context.get("message", ""))
+        if _this_run and "never retrieved" in message:
+            error = context.get("exception")
+            _this_run[0].unretrieved.append(f"{message}: {type(error).__name__}: {error}" if error is not None
+                                            else message)
+        original(loop, context)
+
+    StepLoop.call_exception_handler = call_exception_handler  # type: ignore[method-assign, assignment]
+    timing.patch_step_loop()
+
+
+def _adopt_in_this_run(loop: StepLoop) -> None:
+    if _this_run:
+        _this_run[0].explorer.adopt(loop)
+
+
 class ChildRun:
-    """The forked child's whole life: set up, run the program, answer, leave."""
+    """The forked child's whole life: set up, run the program, answer, leave (``install_run_hooks`` first)."""
 
     def __init__(self, target: Target, request: Dict[str, Any], check: Optional[str], result_fd: int) -> None:
         self.target = target
@@ -162,8 +194,7 @@ class ChildRun:
                 self.factors.on_made = lambda: (explorer.steps, words.origin())
                 self.factors.on_scaled = lambda index, asked, given, kind, made: explorer.words.append(
                     words.wait(kind, index, asked, given, *made))
-        self._watch_unretrieved()
-        StepLoop.on_created = self.explorer.adopt
+        _this_run[:] = [self]
         random.seed(self.random_seed)
         timeout = float(self.request.get("timeout", 0) or 0)
         if timeout > 0:
@@ -178,19 +209,6 @@ class ChildRun:
         # still under --timeout, so a handler that hangs is reported as a hang.
         atexit._run_exitfuncs()
         self.end(code)
-
-    def _watch_unretrieved(self) -> None:
-        original = StepLoop.call_exception_handler
-        unretrieved = self.unretrieved
-
-        def call_exception_handler(loop: StepLoop, context: Dict[str, Any]) -> None:
-            message = str(context.get("message", ""))
-            if "never retrieved" in message:
-                error = context.get("exception")
-                unretrieved.append(f"{message}: {type(error).__name__}: {error}" if error is not None else message)
-            original(loop, context)
-
-        StepLoop.call_exception_handler = call_exception_handler  # type: ignore[method-assign, assignment]
 
     def end(self, code: Optional[int], hang: float = 0.0) -> NoReturn:
         """However the run ended: the failure (if any), the schedule if asked, one JSON object, exit."""

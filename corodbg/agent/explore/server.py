@@ -31,7 +31,7 @@ import time
 from typing import Any, BinaryIO, Dict, List, Optional
 
 from corodbg.agent import runner
-from corodbg.agent.explore.run import OUTPUT_LIMIT, ChildRun
+from corodbg.agent.explore.run import OUTPUT_LIMIT, ChildRun, install_run_hooks
 from corodbg.agent.explore.warmup import warm_up
 from corodbg.agent.loop.install import install_step_loop
 from corodbg.agent.loop.step_loop import step_the_programs_own_loop_classes, track_wrapped_futures
@@ -123,6 +123,7 @@ def serve(setup: Dict[str, Any]) -> int:
     install_step_loop(virtual_time=True, strict=bool(setup.get("strict")))
     track_wrapped_futures()
     step_the_programs_own_loop_classes()
+    install_run_hooks()
     warm_up()  # before the program's modules: asyncio as python left it, whatever they patch
     preimport(target)
     threads = [t.name for t in threading.enumerate() if t is not threading.main_thread()]

@@ -83,7 +83,16 @@ _originals: Dict[str, Any] = {}
 
 def install(factors: TimerFactors) -> None:
     """Scale the waits of every step loop from now on (in this process: a forked run, a replay)."""
+    patch_step_loop()
     _installed[:] = [factors]
+
+
+def patch_step_loop() -> None:
+    """Wrap the step loop's ``call_at`` and ``run_in_executor``; they scale nothing until ``install``.
+
+    Explore's fork server patches once, before it forks: a class changed in a
+    child would drop the bytecode specialized on it, and copy pages re-specializing.
+    """
     if getattr(StepLoop.call_at, "corodbg_scaled", False):
         return
     original_call_at = _originals["call_at"] = StepLoop.call_at
