@@ -388,16 +388,19 @@ class Debugger:
 
     # -- the timing family's deviations (a replay of a corodbg explore schedule) ----------
 
-    def scaled_wait_made(self) -> Tuple[int, Optional[asyncio.Task], Optional[types.FrameType]]:
+    def scaled_wait_made(self, source: Optional[str] = None
+                         ) -> Tuple[int, Optional[asyncio.Task], Optional[types.FrameType]]:
         """Where a wait the schedule scales is made: the step, the task, the user's frame (``timing.on_made``)."""
         return self.current_step(), self._current_task(), introspect.user_caller(sys._getframe(1))
 
     def scaled_wait(self, index: int, asked: float, given: float, kind: str, made: Any) -> None:
-        """A timer or an executor job the replayed schedule scales: a mark on the timeline, and at the
+        """A timer, an executor job or a read the replayed schedule scales: a mark on the timeline, and at the
         first scaled timer of a corodbg explore schedule, a pause where the program makes it."""
         step, task, frame = made
         if kind == "job":
             text = f"executor job #{index} took {given:.6g} s as the program saw it (it ran {asked:.6g} s)"
+        elif kind == "read":
+            text = f"read #{index} let through after {given:.6g} s, not {asked:.6g} s (the outside answered later)"
         else:
             text = f"timer #{index} fires after {given:.6g} s, not {asked:.6g} s (x{given / asked:.3g})"
         if self.lanes is not None:

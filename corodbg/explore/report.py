@@ -10,8 +10,9 @@ from corodbg.explore.options import ExploreOptions
 from corodbg.explore.search import SearchResult
 
 FAMILIES = {
-    "timing": "timing: durations of timers and executor jobs varied (×1/{j:g} to ×{j:g}), FIFO among callbacks "
-              "kept: orders asyncio produces when the outside is slower or faster",
+    "timing": "timing: durations of timers, executor jobs and reads from the outside varied (×1/{j:g} to ×{j:g}; "
+              "a read only longer), FIFO among callbacks kept: orders asyncio produces when the outside is slower "
+              "or faster",
     "any-order": "any order: any ready item may run next; such an order may be beyond what asyncio's FIFO produces",
 }
 
@@ -29,15 +30,17 @@ def speed(found: SearchResult) -> None:
                      f"{found.distinct} distinct schedules\n")
 
 
-def _notes(found: SearchResult) -> List[str]:
+def _notes(options: ExploreOptions, found: SearchResult) -> List[str]:
     notes = []
     if found.nothing_to_vary:
-        notes.append("note: the program made no timer (no sleep > 0, no timeout) and no executor job, so the "
-                     "timing family has nothing to vary: every run would be this one; --any-order tries other orders")
+        notes.append("note: the program made no timer (no sleep > 0, no timeout), no executor job and no read from "
+                     "the outside, so the timing family has nothing to vary: every run would be this one; "
+                     "--any-order tries other orders")
     if found.outside:
+        varied = ("the timing family made its executor jobs and reads from it last longer, but the outside's own "
+                  "timing is real" if options.family == "timing" else "that timing is real, not explored")
         notes.append(f"note: {found.outside} of {found.runs} runs waited on the outside (threads, sockets, "
-                     "subprocesses): apart from executor jobs in the timing family, that timing is real, not "
-                     "explored, and such a run may not replay exactly")
+                     f"subprocesses): {varied}, and such a run may not replay exactly")
     return notes
 
 
@@ -54,7 +57,7 @@ def nothing_found(options: ExploreOptions, seed: int, found: SearchResult) -> st
     runs = f"{found.runs} run" + ("" if found.runs == 1 else "s")
     lines = [f"corodbg explore: no failing schedule for {options.target.display} in {runs} "
              f"(seed {seed}); {found.distinct} distinct schedules",
-             f"family: {family_text(options)}", *_notes(found)]
+             f"family: {family_text(options)}", *_notes(options, found)]
     return "\n".join(lines)
 
 
@@ -78,7 +81,7 @@ def found(options: ExploreOptions, seed: int, search: SearchResult, failing: Dic
     if output:
         lines.append("the failing run's output:")
         lines += [f"  | {line}" for line in output.splitlines()]
-    lines += _notes(search)
+    lines += _notes(options, search)
     if saved is not None:
         target = options.target
         program = [*(["-m", target.path_or_module] if target.is_module else [target.path_or_module]), *target.args]

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import json
 import re
+import socketserver
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, Iterator, List, Tuple
 
 import pytest
 from support import corodbg_env
@@ -237,3 +240,55 @@ def test_the_ui_refuses_a_schedule_of_another_program_before_it_starts(tmp_path:
     done = run("--replay", str(schedule), "lost_update.py")
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "is a schedule of" in done.stderr and "Traceback" not in done.stderr
+
+
+class _SlowAnswer(socketserver.StreamRequestHandler):
+    def handle(self) -> None:
+        self.rfile.readline()
+        time.sleep(self.server.delay)  # type: ignore[attr-defined]
+        self.wfile.write(self.server.word + b"\n")  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def two_servers() -> Iterator[Tuple[str, str]]:
+    """Two servers outside the explored program: "a" answers after 10 ms, "b" after 20 ms."""
+    servers = []
+    for delay, word in ((0.01, b"a"), (0.02, b"b")):
+        server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SlowAnswer)
+        server.daemon_threads = True
+        server.delay, server.word = delay, word  # type: ignore[attr-defined]
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+    yield str(servers[0].server_address[1]), str(servers[1].server_address[1])
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_read_from_a_slower_outside_server_is_found_shrunk_saved_and_replayed(
+        two_servers: Tuple[str, str], tmp_path: Path) -> None:
+    schedule = tmp_path / "outside.json"
+    done = explore("--seed", "1", "--runs", "500", "--save", str(schedule), "outside_order.py", *two_servers)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "failure: exit status 1: AssertionError: b answered before a: ['b', 'a']" in done.stdout
+    data = saved(schedule)
+    assert 1 <= deviation_count(data) <= 2
+    words = re.findall(r"^  \d+\. (.*)$", done.stdout, re.M)
+    assert words and all(re.match(r"read #\d+ from 127\.0\.0\.1:\d+ .* the outside answered later", text)
+                         for text in words), words
+    again = run("--headless", "--replay", str(schedule), "outside_order.py", *two_servers)
+    assert again.returncode == 1 and "b answered before a" in again.stderr, again.stderr
+
+
+def test_the_outside_twin_that_takes_answers_in_any_order_is_clean(two_servers: Tuple[str, str]) -> None:
+    done = explore("--seed", "1", "--runs", "200", "outside_order_fixed.py", *two_servers)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no failing schedule" in done.stdout and "in 200 runs" in done.stdout
+
+
+def test_a_read_of_what_the_program_wrote_itself_is_never_held() -> None:
+    """Its own server and client: no read waited on the outside, so the timing family has nothing to vary."""
+    done = explore("--seed", "1", "echo_in_program.py")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "in 1 run (seed 1)" in done.stdout and "no read from the outside" in done.stdout
+    assert "waited on the outside" not in done.stdout

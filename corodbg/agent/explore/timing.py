@@ -1,7 +1,7 @@
 """The timing family: each wait's duration scaled by its own factor, FIFO among callbacks kept.
 
-A *wait* is a timer or an executor job, numbered together in the order the
-program makes them:
+A *wait* is a timer, an executor job or a read from the outside, numbered
+together in the order the program makes them (a read: in the order they end):
 
 - every ``call_at`` of a step loop (``call_later`` and so ``asyncio.sleep``,
   ``wait_for`` and ``timeout`` go through it) is a timer. Its factor changes
@@ -11,7 +11,15 @@ program makes them:
   such jobs run, real waiting does not move the virtual clock (the loop
   "holds" it), and the job's completion becomes a timer at that time. A job
   that took 10 ms then took 5-20 ms as the program sees it, ahead of or behind
-  the timers due meanwhile.
+  the timers due meanwhile;
+- every read that waited on the outside: a socket or pipe whose data came
+  while the loop was blocked on it (a server elsewhere, a subprocess), at
+  least ``OUTSIDE_READ`` real seconds. With a factor above 1 its readiness
+  is held back ``(factor - 1) * wait`` virtual seconds (the fd out of the
+  selector meanwhile), as if the other end had answered later. A read cannot
+  come sooner than it did: a factor up to 1 leaves it as it was. A read
+  whose data another part of the program wrote is never held: the loop
+  never blocks for it (docs/explore.md, "The two families").
 
 Under the virtual clock durations are the only thing the outside decides, so
 the orders that come out are orders real asyncio produces when the outside is
@@ -19,11 +27,12 @@ faster or slower than the program assumed.
 
 A schedule file keeps the waits whose factor is not 1 (key ``timers``:
 ``[index, factor]`` for a timer, ``[index, factor, seconds]`` for a job, with
-the virtual duration it was given); a replay installs the same, so the clock
-jumps the same way. A job's real duration varies between runs, so a replay
-gives it its recorded duration, not its factor again.
-
-Not scaled: I/O waits (a socket, a pipe); docs/explore.md says why.
+the virtual duration it was given, ``[index, factor, seconds]`` for a read
+too, with the seconds it was held back); a replay installs the same, so the
+clock jumps the same way. A job's real duration varies between runs, so a
+replay gives it its recorded duration, not its factor again. A read's index
+depends on when the outside answers: with a server elsewhere, a replay is as
+exact as the server is steady.
 
 Standard library only: this module runs inside the debuggee.
 """
@@ -31,6 +40,7 @@ Standard library only: this module runs inside the debuggee.
 from __future__ import annotations
 
 import random
+import selectors
 import time
 from asyncio import Future, TimerHandle
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
@@ -56,7 +66,8 @@ class TimerFactors:
         #: ``on_made()``'s answer then): --describe keeps words.
         self.on_scaled: Optional[Callable[[int, float, float, str, Any], None]] = None
         #: Called where a scaled wait is made (inside the program's call); its answer goes to ``on_scaled``.
-        self.on_made: Optional[Callable[[], Any]] = None
+        #: For a read, with what it reads from (``from 127.0.0.1:8080``): the registration is asyncio's.
+        self.on_made: Optional[Callable[..., Any]] = None
 
     @classmethod
     def from_entries(cls, entries: Sequence[Sequence[Any]]) -> TimerFactors:
@@ -77,14 +88,17 @@ class TimerFactors:
 
 
 _installed: List[TimerFactors] = []
-#: The step loop's own ``call_at`` and ``run_in_executor``, before install() scaled them.
+#: The step loop's own methods, before patch_step_loop() wrapped them.
 _originals: Dict[str, Any] = {}
+#: The shortest real wait of a read that counts as waiting on the outside, in seconds.
+OUTSIDE_READ = 0.001
 
 
 def install(factors: TimerFactors) -> None:
     """Scale the waits of every step loop from now on (in this process: a forked run, a replay)."""
     patch_step_loop()
     _installed[:] = [factors]
+    _reads.clear()
 
 
 def patch_step_loop() -> None:
@@ -123,9 +137,134 @@ def patch_step_loop() -> None:
         # order of their ends is the order of their (scaled) durations, whatever ran beside them.
         return _Delivery(self, state, job, index, factor, seconds).future
 
+    original_add_reader = _originals["add_reader"] = StepLoop._add_reader
+    original_remove_reader = _originals["remove_reader"] = StepLoop._remove_reader
+    original_process_events = StepLoop._process_events
+
+    def _add_reader(self: StepLoop, fd: Any, callback: Callable[..., Any], *args: Any) -> Any:
+        handle = original_add_reader(self, fd, callback, *args)
+        if _installed:
+            _OutsideReads.of(self).began(_fd_number(fd), callback, args)
+        return handle
+
+    def _remove_reader(self: StepLoop, fd: Any) -> bool:
+        if _installed:
+            _OutsideReads.of(self).dropped(_fd_number(fd))
+        return bool(original_remove_reader(self, fd))
+
+    def _process_events(self: StepLoop, event_list: List[Tuple[selectors.SelectorKey, int]]) -> None:
+        if _installed and event_list:
+            event_list = _OutsideReads.of(self).let_through(_installed[0], event_list)
+        original_process_events(self, event_list)
+
     call_at.corodbg_scaled = True  # type: ignore[attr-defined]
     StepLoop.call_at = call_at  # type: ignore[method-assign, assignment]
     StepLoop.run_in_executor = run_in_executor  # type: ignore[method-assign, assignment]
+    StepLoop._add_reader = _add_reader  # type: ignore[method-assign]
+    StepLoop._remove_reader = _remove_reader  # type: ignore[method-assign]
+    StepLoop._process_events = _process_events  # type: ignore[method-assign]
+
+
+def _fd_number(fd: Any) -> int:
+    return fd if isinstance(fd, int) else int(fd.fileno())
+
+
+def _read_source(fd: int, callback: Callable[..., Any], args: Tuple[Any, ...]) -> str:
+    """``127.0.0.1:8080``, ``a pipe``, ``fd 7``: what a read waits on, for a report's words."""
+    transport = getattr(callback, "__self__", None)
+    get_extra_info = getattr(transport, "get_extra_info", None)
+    sockets = [get_extra_info("socket")] if get_extra_info is not None else []
+    sockets += [arg for arg in args if hasattr(arg, "getpeername")]
+    for sock in sockets:
+        try:
+            peer = sock.getpeername()
+        except (AttributeError, OSError):
+            continue
+        if isinstance(peer, tuple) and len(peer) >= 2:
+            return f"{peer[0]}:{peer[1]}"
+        return f"{peer}" if peer else "a unix socket"
+    if get_extra_info is not None and get_extra_info("pipe") is not None:
+        return "a pipe"
+    return f"fd {fd}"
+
+
+class _OutsideReads:
+    """One loop's reads: when each began (in real seconds the loop had blocked), which are held back.
+
+    A read's wait is the real time the loop spent blocked while it waited, not
+    the time since it began: a read whose data the program itself writes is
+    ready before the loop would block, so it never counts.
+    """
+
+    def __init__(self, loop: StepLoop) -> None:
+        self.loop = loop
+        self.own_fd = _fd_number(loop._ssock) if getattr(loop, "_ssock", None) is not None else -1
+        self.since: Dict[int, Tuple[float, Any]] = {}  # fd -> (blocked seconds then, where it was made)
+        self.held: Dict[int, TimerHandle] = {}
+
+    @classmethod
+    def of(cls, loop: StepLoop) -> _OutsideReads:
+        reads = _reads.get(id(loop))
+        if reads is None or reads.loop is not loop:
+            reads = _reads[id(loop)] = cls(loop)
+        return reads
+
+    def began(self, fd: int, callback: Callable[..., Any], args: Tuple[Any, ...]) -> None:
+        if fd == self.own_fd:
+            return
+        release = self.held.pop(fd, None)
+        if release is not None:  # the program reads this fd anew: its own registration wins
+            release.cancel()
+        state = _installed[0]
+        made = state.on_made(f"from {_read_source(fd, callback, args)}") if state.on_made is not None else None
+        self.since[fd] = (self.loop.real_seconds_blocked(), made)
+
+    def dropped(self, fd: int) -> None:
+        self.since.pop(fd, None)
+        release = self.held.pop(fd, None)
+        if release is not None:
+            release.cancel()
+
+    def let_through(self, state: TimerFactors, events: List[Tuple[selectors.SelectorKey, int]]
+                    ) -> List[Tuple[selectors.SelectorKey, int]]:
+        """The events to deliver now; a read that waited on the outside may be held back instead."""
+        kept = []
+        for key, mask in events:
+            began = self.since.get(key.fd) if mask & selectors.EVENT_READ else None
+            if began is not None:
+                now = self.loop.real_seconds_blocked()
+                self.since[key.fd] = (now, began[1])  # a reader that stays: its next wait starts here
+                waited = now - began[0]
+                reader = key.data[0] if isinstance(key.data, tuple) else None
+                if waited >= OUTSIDE_READ and reader is not None and self._hold(state, key.fd, reader, waited,
+                                                                                   began[1]):
+                    mask &= ~selectors.EVENT_READ
+                    if not mask:
+                        continue
+            kept.append((key, mask))
+        return kept
+
+    def _hold(self, state: TimerFactors, fd: int, reader: Any, waited: float, made: Any) -> bool:
+        index, factor, seconds = state.next_factor()
+        hold = seconds if seconds is not None else (round((factor - 1.0) * waited, 6) if factor > 1.0 else 0.0)
+        if hold <= 0:
+            return False
+        state.scaled.append([index, factor, hold])
+        if state.on_scaled is not None:
+            state.on_scaled(index, waited, waited + hold, "read", made)
+        callback, args = reader._callback, reader._args
+        _originals["remove_reader"](self.loop, fd)  # out of the selector, or it would say "ready" all along
+        self.held[fd] = _originals["call_at"](self.loop, self.loop.time() + hold, self._release, fd, callback, args)
+        return True
+
+    def _release(self, fd: int, callback: Callable[..., Any], args: Tuple[Any, ...]) -> None:
+        if self.held.pop(fd, None) is None:
+            return
+        _originals["add_reader"](self.loop, fd, callback, *args)
+        self.since[fd] = (self.loop.real_seconds_blocked(), self.since.get(fd, (0.0, None))[1])
+
+
+_reads: Dict[int, _OutsideReads] = {}
 
 
 class _Delivery:

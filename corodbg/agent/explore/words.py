@@ -71,7 +71,11 @@ def origin() -> str:
 
 def wait(kind: str, index: int, asked: float, given: float, step: int, made_by: str) -> str:
     """``timer #3 of Task-3 c() at race.py:14 `await asyncio.sleep(0.15)` (set at step 5) fired after ...``,
-    or ``executor job #4 of ...`` (``kind`` "job": ``asked`` is the job's real duration)."""
+    ``executor job #4 of ...`` (``kind`` "job": ``asked`` is the job's real duration), or ``read #5 of ...``
+    (``kind`` "read": ``asked`` is how long it waited on the outside, ``given`` that plus how long it was held)."""
+    if kind == "read":
+        return (f"read #{index} {made_by} (waiting since step {step}) was let through after {given:.6g} s "
+                f"instead of {asked:.6g} s: the outside answered later (×{given / asked:.3g})")
     if kind == "job":
         ran = f" (it ran {asked:.6g} s, ×{given / asked:.3g})" if asked > 0 else ""
         return (f"executor job #{index} {made_by} (submitted at step {step}) took {given:.6g} s "

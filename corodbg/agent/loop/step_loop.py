@@ -254,6 +254,7 @@ class _LoopState:
     """
 
     __slots__ = (
+        "blocked",
         "counting",
         "ended_hint",
         "executor_futures",
@@ -309,6 +310,8 @@ class _LoopState:
         #: Reasons the virtual clock must not follow real waiting (``hold_clock``), and how long it has not.
         self.held = 0
         self.held_for = 0.0
+        #: Real seconds the loop has spent blocked on the outside (select with the program's fds or threads).
+        self.blocked = 0.0
 
 
 def _state_field(name: str) -> property:
@@ -340,6 +343,9 @@ class StepLoop(asyncio.SelectorEventLoop):
 
     if TYPE_CHECKING:
         def _process_events(self, event_list: List[Any]) -> None: ...
+        def _add_reader(self, fd: Any, callback: Callable[..., Any], *args: Any) -> Any: ...
+        def _remove_reader(self, fd: Any) -> bool: ...
+        _ssock: Any
         def _write_to_self(self) -> None: ...
 
     #: Called with every new StepLoop, so the debugger can attach itself.
@@ -460,6 +466,10 @@ class StepLoop(asyncio.SelectorEventLoop):
         if self._s.held <= 0:
             self._s.held = 0
             self._s.held_for = 0.0
+
+    def real_seconds_blocked(self) -> float:
+        """Real seconds this loop has waited on the outside so far (a read from it took part of them)."""
+        return self._s.blocked
 
     def real_work_pending(self) -> bool:
         """Whether something outside the loop may still wake it: then the clock must not jump.
@@ -784,6 +794,7 @@ class StepLoop(asyncio.SelectorEventLoop):
             started = time.monotonic()
             events = select(_REAL_WAIT_SLICE if timeout is None else min(timeout, _REAL_WAIT_SLICE))
             waited = time.monotonic() - started
+            self._s.blocked += waited
             if self._s.held and self._s.held_for < _HOLD_LIMIT:
                 self._s.held_for += waited
             else:
