@@ -53,8 +53,12 @@ def failure_text(failure: Dict[str, Any], output: str) -> str:
     return f"{failure['text']}: {last}" if last else str(failure["text"])
 
 
+def _count(number: Any, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
 def nothing_found(options: ExploreOptions, seed: int, found: SearchResult) -> str:
-    runs = f"{found.runs} run" + ("" if found.runs == 1 else "s")
+    runs = _count(found.runs, "run")
     lines = [f"corodbg explore: no failing schedule for {options.target.display} in {runs} "
              f"(seed {seed}); {found.distinct} distinct schedules",
              f"family: {family_text(options)}", *_notes(options, found)]
@@ -74,7 +78,7 @@ def found(options: ExploreOptions, seed: int, search: SearchResult, failing: Dic
     before, after = failing.get("deviations"), final.get("deviations")
     if first:
         if tries:
-            lines.append(f"shrunk from {before} deviations to {after} in {tries} runs")
+            lines.append(f"shrunk from {_count(before, 'deviation')} to {after} in {_count(tries, 'run')}")
         lines.append("deviations from the default order:" if words else "deviations: none")
         lines += [f"  {number}. {text}" for number, text in enumerate(words, 1)]
     output = (final.get("output") or failing.get("output") or "").rstrip("\n")
