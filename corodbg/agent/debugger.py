@@ -801,8 +801,12 @@ class Debugger:
                 reply["running"] = self.lanes.lane_id(running)
                 reply["names"].setdefault(str(reply["running"]), running.get_name())
             return json.dumps(reply)
+        if name in TRAVEL_COMMANDS:
+            if context.reason in ("end", "deadlock") and name == "goto" and int(command["step"]) > self.current_step():
+                raise CommandFailed(f"goto {command['step']}: the program is over at step {self.current_step()}")
+            return self._travel(command, context)
         if context.reason in ("end", "deadlock"):
-            return None
+            return None  # the end: whatever resumes lets the program exit
         if name == "send":
             index = int(command.get("index", 1))
             size = len(loop._ready) if loop is not None and loop.is_running() else 0
@@ -820,8 +824,6 @@ class Debugger:
         if name == "continue":
             self._set_mode(CONTINUE, frame)
             return None
-        if name in ("goto", "reverse-step", "reverse-continue", "reverse-next", "reverse-finish"):
-            return self._travel(command, context)
         raise CommandFailed(f"unknown command {name!r}")
 
     def _travel(self, command: Dict[str, Any], context: PauseContext) -> Optional[str]:
@@ -1152,6 +1154,10 @@ class Debugger:
             self.log.pop(0)
             self.log_dropped += 1
         self.log.append(entry)
+
+
+#: The commands that go to another step of the run (time travel): also from the end pause, backwards.
+TRAVEL_COMMANDS = ("goto", "reverse-step", "reverse-continue", "reverse-next", "reverse-finish")
 
 
 class _EndGate:

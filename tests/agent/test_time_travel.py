@@ -90,6 +90,17 @@ def test_going_back_keeps_a_failing_programs_exit_status_and_output(tmp_path: Pa
     assert done.returncode == 7
 
 
+def test_from_the_end_of_the_program_one_goes_back_as_from_any_pause(tmp_path: Path) -> None:
+    """As rr and gdb: at "the program exited", reverse-step and goto N are still there (forwards is refused)."""
+    done, events = traced(DEBUGGING, "race.py", "goto 9", "continue", "goto 20", "rs", "goto 3", tmp_path=tmp_path)
+    shown = pauses(events)
+    assert [(p["reason"], p["step"]) for p in shown] == [("start", 0), ("goto", 9), ("end", 13), ("goto", 9),
+                                                        ("goto", 3), ("end", 13)]
+    answers = [e for e in events if e["event"] == "reply"]
+    assert any("goto 20: the program is over at step 13" in json.dumps(answer) for answer in answers), answers
+    assert done.returncode == 0
+
+
 def _where(pause: Dict[str, Any]) -> Tuple[str, int]:
     return pause["location"]["function"], pause["location"]["line"]
 
