@@ -98,7 +98,6 @@ def install(factors: TimerFactors) -> None:
     """Scale the waits of every step loop from now on (in this process: a forked run, a replay)."""
     patch_step_loop()
     _installed[:] = [factors]
-    _reads.clear()
 
 
 def patch_step_loop() -> None:
@@ -204,9 +203,9 @@ class _OutsideReads:
 
     @classmethod
     def of(cls, loop: StepLoop) -> _OutsideReads:
-        reads = _reads.get(id(loop))
-        if reads is None or reads.loop is not loop:
-            reads = _reads[id(loop)] = cls(loop)
+        reads = loop.explore_reads
+        if reads is None:
+            reads = loop.explore_reads = cls(loop)
         return reads
 
     def began(self, fd: int, callback: Callable[..., Any], args: Tuple[Any, ...]) -> None:
@@ -263,8 +262,6 @@ class _OutsideReads:
         _originals["add_reader"](self.loop, fd, callback, *args)
         self.since[fd] = (self.loop.real_seconds_blocked(), self.since.get(fd, (0.0, None))[1])
 
-
-_reads: Dict[int, _OutsideReads] = {}
 
 
 class _Delivery:

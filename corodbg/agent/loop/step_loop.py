@@ -258,6 +258,7 @@ class _LoopState:
         "counting",
         "ended_hint",
         "executor_futures",
+        "explore_reads",
         "held",
         "held_for",
         "hinted",
@@ -312,6 +313,8 @@ class _LoopState:
         self.held_for = 0.0
         #: Real seconds the loop has spent blocked on the outside (select with the program's fds or threads).
         self.blocked = 0.0
+        #: corodbg explore's timing family: this loop's reads from the outside (explore/timing.py).
+        self.explore_reads: Any = None
 
 
 def _state_field(name: str) -> property:
@@ -466,6 +469,15 @@ class StepLoop(asyncio.SelectorEventLoop):
         if self._s.held <= 0:
             self._s.held = 0
             self._s.held_for = 0.0
+
+    @property
+    def explore_reads(self) -> Any:
+        """What explore's timing family keeps of this loop's reads (held ones, when each began)."""
+        return self._s.explore_reads
+
+    @explore_reads.setter
+    def explore_reads(self, value: Any) -> None:
+        self._s.explore_reads = value
 
     def real_seconds_blocked(self) -> float:
         """Real seconds this loop has waited on the outside so far (a read from it took part of them)."""
