@@ -187,9 +187,9 @@ class Runs:
         self.reap()  # the previous child, while this one starts
         timeout = float(request.get("timeout", 0) or 0)
         deadline = time.monotonic() + timeout + KILL_GRACE if timeout > 0 else None
-        answer = b""
+        chunks: List[bytes] = []
         killed = False
-        while not answer.endswith(b"\n"):  # the child's one line, then it only exits
+        while not (chunks and chunks[-1].endswith(b"\n")):  # the child's one line, then it only exits
             wait = None if deadline is None else max(0.0, deadline - time.monotonic())
             ready, _, _ = select.select([readable], [], [], wait)
             if not ready:
@@ -199,10 +199,10 @@ class Runs:
             chunk = os.read(readable, 65536)
             if not chunk:
                 break
-            answer += chunk
+            chunks.append(chunk)
         os.close(readable)
         try:
-            result = json.loads(answer)
+            result = json.loads(b"".join(chunks))
             self.exiting = pid
         except ValueError:
             _, status = os.waitpid(pid, 0)
