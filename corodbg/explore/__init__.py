@@ -44,7 +44,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 def explore(options: ExploreOptions, seed: int, servers: list) -> int:
     from corodbg.explore import report
     from corodbg.explore.search import request, search
-    from corodbg.explore.shrink import deviations, failure_key, guide, shrink
+    from corodbg.explore.shrink import deviations, failure_key, guide, reads_at_the_bound, shrink
 
     found = search(options, seed, servers)
     report.speed(found)
@@ -62,6 +62,9 @@ def explore(options: ExploreOptions, seed: int, servers: list) -> int:
     best, tries = failing, 0
     if options.shrink and failing["run"] != 0 and failing.get("schedule"):
         best, tries = shrink(failing, family, run)
+        pushed = reads_at_the_bound(best, options.jitter, run)
+        if pushed is not None:
+            best, tries = pushed, tries + 1
     final: Dict[str, Any] = best
     if best.get("schedule"):
         described = servers[0].run({**base, "guide": guide(family, deviations(best, family)), "describe": True})

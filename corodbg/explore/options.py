@@ -25,7 +25,8 @@ options:
                    family (timer durations vary, FIFO kept)
   --strategy S     random (default) or pct (any order, by task priorities)
   --depth D        pct's bug depth: D-1 priority change points (default 3)
-  --jitter J       timing: each timer lasts between 1/J and J times as long (default 2)
+  --jitter J       timing: each wait (timer, executor job, read from the outside) lasts
+                   between 1/J and J times as long; a read only longer (default 2)
   --runs N         at most N runs (default 2000)
   --seconds S      at most S seconds of searching
   --seed S         the session's seed (an integer): the same seed, the same runs

@@ -4,8 +4,8 @@ Delta debugging (Zeller's ddmin, as Hypothesis and shuttle shrink): try the
 schedule without a chunk of its deviations, halving the chunks until single
 deviations; keep any candidate that still fails with the same failure. A
 deviation is a pick (at step S, item X ran instead of the head) in the
-any-order family, a timer's factor (or an executor job's duration) in the
-timing family. A candidate is run with its deviations given: a pick whose
+any-order family, a timer's factor (an executor job's duration, a read's
+factor) in the timing family. A candidate is run with its deviations given: a pick whose
 step comes with its item not ready (earlier steps changed) is not made; what
 the run really did becomes the next schedule.
 """
@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from corodbg.agent.recording.schedule import READ
 
 #: At most so many runs spent shrinking.
 BUDGET = 400
@@ -47,6 +49,23 @@ def failure_key(result: Dict[str, Any]) -> Tuple[str, str]:
 
 #: The last line of a traceback: ``KeyError: 'url'``, ``mod.CustomError``, ``AssertionError``.
 _EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Group))(?::|$)")
+
+
+def reads_at_the_bound(best: Dict[str, Any], jitter: float, run: Callable[[Dict[str, Any]], Dict[str, Any]]
+                       ) -> Optional[Dict[str, Any]]:
+    """The shrunk schedule with each held read as late as the family allows, if that still fails the same way.
+
+    A read's hold depends on the outside's real pace, which differs in every
+    replay: a failing run whose read came barely late enough may not fail
+    again. At the family's bound (×jitter) the order it needs has the widest
+    margin, so the saved schedule replays the failure more surely.
+    """
+    entries = deviations(best, "timing")
+    pushed = [(entry[0], jitter, READ) if len(entry) == 3 and entry[2] == READ else entry for entry in entries]
+    if pushed == entries:
+        return None
+    answer = run(guide("timing", pushed))
+    return answer if answer.get("failure") is not None and failure_key(answer) == failure_key(best) else None
 
 
 def shrink(failing: Dict[str, Any], family: str, run: Callable[[Dict[str, Any]], Dict[str, Any]],

@@ -27,12 +27,13 @@ faster or slower than the program assumed.
 
 A schedule file keeps the waits whose factor is not 1 (key ``timers``:
 ``[index, factor]`` for a timer, ``[index, factor, seconds]`` for a job, with
-the virtual duration it was given, ``[index, factor, seconds]`` for a read
-too, with the seconds it was held back); a replay installs the same, so the
-clock jumps the same way. A job's real duration varies between runs, so a
-replay gives it its recorded duration, not its factor again. A read's index
-depends on when the outside answers: with a server elsewhere, a replay is as
-exact as the server is steady.
+the virtual duration it was given, ``[index, factor, "read"]`` for a read);
+a replay installs the same, so the clock jumps the same way. A job's real
+duration varies between runs, so a replay gives it its recorded duration, not
+its factor again. A read is held by its factor times the wait it has in the
+replay: the outside's pace varies between runs, and the proportion is what
+kept the failing order. A read's index depends on when the outside answers:
+with a server elsewhere, a replay is as exact as the server is steady.
 
 Standard library only: this module runs inside the debuggee.
 """
@@ -46,6 +47,7 @@ from asyncio import Future, TimerHandle
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from corodbg.agent.loop.step_loop import StepLoop
+from corodbg.agent.recording.schedule import READ
 
 #: A given wait: its factor, and for an executor job the virtual seconds it took (a replay).
 Given = Tuple[float, Optional[float]]
@@ -72,7 +74,7 @@ class TimerFactors:
     @classmethod
     def from_entries(cls, entries: Sequence[Sequence[Any]]) -> TimerFactors:
         """The waits of a schedule's ``timers`` list (a replay, a shrink candidate)."""
-        return cls({int(entry[0]): (float(entry[1]), float(entry[2]) if len(entry) > 2 else None)
+        return cls({int(entry[0]): (float(entry[1]), float(entry[2]) if len(entry) > 2 and entry[2] != READ else None)
                     for entry in entries})
 
     def next_factor(self) -> Tuple[int, float, Optional[float]]:
@@ -244,11 +246,11 @@ class _OutsideReads:
         return kept
 
     def _hold(self, state: TimerFactors, fd: int, reader: Any, waited: float, made: Any) -> bool:
-        index, factor, seconds = state.next_factor()
-        hold = seconds if seconds is not None else (round((factor - 1.0) * waited, 6) if factor > 1.0 else 0.0)
+        index, factor, _ = state.next_factor()
+        hold = round((factor - 1.0) * waited, 6) if factor > 1.0 else 0.0
         if hold <= 0:
             return False
-        state.scaled.append([index, factor, hold])
+        state.scaled.append([index, factor, READ])  # a replay scales its own wait: the outside's pace varies
         if state.on_scaled is not None:
             state.on_scaled(index, waited, waited + hold, "read", made)
         callback, args = reader._callback, reader._args

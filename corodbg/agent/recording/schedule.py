@@ -46,6 +46,10 @@ def handle_identity(handle: asyncio.Handle) -> str:
     return f"callback {name}"
 
 
+#: The third item of a ``timers`` entry that is a read from the outside (not a job's seconds).
+READ = "read"
+
+
 def program_digest(path: str) -> Optional[str]:
     import hashlib  # here, not at the top: explore's fork server would load OpenSSL's hashes into every run
 
@@ -125,9 +129,9 @@ def load(path: str, program: str, is_module: bool) -> Dict[str, Any]:
             int(pick["step"]), int(pick["index"]), str(pick["item"])
         for step, when in data["clock"]:
             int(step), float(when)
-        for entry in data.get("timers", []):  # corodbg explore's timing family: [index, factor(, seconds)]
+        for entry in data.get("timers", []):  # explore's timing family: [index, factor(, seconds | "read")]
             if len(entry) not in (2, 3) or int(entry[0]) < 0 or not float(entry[1]) > 0 \
-                    or (len(entry) == 3 and not float(entry[2]) >= 0):
+                    or (len(entry) == 3 and entry[2] != READ and not float(entry[2]) >= 0):
                 raise ValueError
         int(data["steps"])
     except (KeyError, TypeError, ValueError):
@@ -144,6 +148,10 @@ class Replay:
         self.next_pick = 0
         self.clock: List[Tuple[int, float]] = [(int(s), float(t)) for s, t in data["clock"]]
         self.next_jump = 0
+        #: The recording waited on the outside for real (a thread, a socket): real waiting moved its clock,
+        #: and will move the replay's by other amounts, so the times of the jumps are not compared.
+        self.exact_clock = not any(float(wait.get("waited", 0) or 0) > 0 for wait in data.get("outside") or []
+                                   if isinstance(wait, dict))
         self.steps = int(data["steps"])
         self.active = True
         #: A schedule of corodbg explore pauses once, before its first deviation (see Debugger).
@@ -163,9 +171,13 @@ class Replay:
         if not self.active:
             return None
         if self.next_jump >= len(self.clock):
+            if not self.exact_clock:
+                return None
             return f"step {step}: the clock jumped to {when:g} s; the recording has no more clock jumps"
         recorded_step, recorded = self.clock[self.next_jump]
         self.next_jump += 1
+        if not self.exact_clock:
+            return None
         if recorded_step != step or abs(recorded - when) > 1e-9:
             return (f"step {step}: the clock jumped to {when:g} s; the recording jumped to {recorded:g} s "
                     f"at step {recorded_step}")

@@ -1,6 +1,6 @@
 """Asks two servers elsewhere and assumes the quicker one always answers first (no timer at all).
 
-    python outside_order.py PORT_OF_A PORT_OF_B     (A answers in ~10 ms, B in ~20 ms)
+    python outside_order.py PORT_OF_A PORT_OF_B     (A answers in ~10 ms, B in ~25 ms)
 """
 
 import asyncio
