@@ -157,3 +157,16 @@ async def test_the_timeline_at_a_pause_inside_a_step_says_which_task_is_running_
         described = model.describe(model.column_of(model.current))
         assert described == "step 1 · Task-1 is running it (paused inside the step)"
         await press_and_settle(pilot, "escape", "q")
+
+
+def test_a_mark_in_a_lane_with_no_step_in_view_gets_its_lane() -> None:
+    """Under continue no step is observed: a replayed deviation of the callbacks (a read held back,
+    made in a transport's callback) still shows, in a lane of its own."""
+    from corodbg.ui.screens.timeline import TimelineModel
+
+    data = {"first": 1, "current": 12, "clock": 0.0, "steps": [[1, 1, 0.0, "suspended on sleep"]],
+            "ready": [], "marks": [[11, 0, "deviation", "read #0 let through after 0.04 s, not 0.01 s"]],
+            "names": {"0": "callbacks", "1": "Task-1"}}
+    model = TimelineModel(data)
+    marked = {lane.name: lane.marks for lane in model.lanes}
+    assert marked.get("callbacks") == {11: "⇄"}, marked

@@ -75,8 +75,9 @@ class TimelineModel:
         by_id = {lane.task_id: lane for lane in self.lanes}
         for step, task_id, kind, _text in data.get("marks") or []:
             marked = by_id.get(int(task_id))
-            if marked is None:
-                continue
+            if marked is None:  # a mark in a lane that has no observed step in view (under continue)
+                marked = by_id[int(task_id)] = Lane(int(task_id), names.get(int(task_id), f"task {task_id}"))
+                self.lanes.append(marked)
             column = int(step) + 1 if self.runner.get(int(step) + 1) == marked.task_id else int(step)
             marked.marks[column] = MARKS.get(str(kind), "!")
         self.steps = list(range(self.first, self.current + 1))
