@@ -33,7 +33,7 @@ GLYPHS = {RAN: "█", READY: "▒", WAITING: "─", GONE: " ", NONE: " "}
 MARKS = {"breakpoint": "●", "exception": "✗", "cancelled": "⊘", "deviation": "⇄"}
 LANE_COLORS = ["#5fafff", "#87d75f", "#ffaf5f", "#d787ff", "#5fd7d7", "#ff87af"]
 LABEL_WIDTH = 20
-LEGEND = "█ ran  ▒ ready  ─ waiting  ● breakpoint  ✗ exception  ⊘ cancelled  ⇄ replayed pick  ▼ now  ░ unobserved"
+LEGEND = "█ ran  ▒ ready  ─ waiting  ● breakpoint  ✗ exception  ⊘ cancelled  ⇄ deviation  ▼ now  ░ unobserved"
 
 
 @dataclass
