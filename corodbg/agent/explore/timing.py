@@ -261,9 +261,12 @@ class _OutsideReads:
     def _release(self, fd: int, callback: Callable[..., Any], args: Tuple[Any, ...]) -> None:
         if self.held.pop(fd, None) is None:
             return
-        _originals["add_reader"](self.loop, fd, callback, *args)
+        try:
+            _originals["add_reader"](self.loop, fd, callback, *args)
+        except (OSError, ValueError):  # closed meanwhile without a word to the loop: nothing left to read
+            self.since.pop(fd, None)
+            return
         self.since[fd] = (self.loop.real_seconds_blocked(), self.since.get(fd, (0.0, None))[1])
-
 
 
 class _Delivery:
