@@ -142,8 +142,8 @@ def patch_step_loop() -> None:
     original_remove_reader = _originals["remove_reader"] = StepLoop._remove_reader
     original_process_events = StepLoop._process_events
 
-    def _add_reader(self: StepLoop, fd: Any, callback: Callable[..., Any], *args: Any) -> Any:
-        handle = original_add_reader(self, fd, callback, *args)
+    def _add_reader(self: StepLoop, fd: Any, callback: Callable[..., Any], *args: Any, **options: Any) -> Any:
+        handle = original_add_reader(self, fd, callback, *args, **options)  # (3.15+: context=)
         if _installed:
             _OutsideReads.of(self).began(_fd_number(fd), callback, args)
         return handle
@@ -164,6 +164,10 @@ def patch_step_loop() -> None:
     StepLoop._add_reader = _add_reader  # type: ignore[method-assign]
     StepLoop._remove_reader = _remove_reader  # type: ignore[method-assign]
     StepLoop._process_events = _process_events  # type: ignore[method-assign]
+
+
+#: 3.15's ``_add_reader`` runs the reader in the context it is given (its transports pass theirs).
+_ADD_READER_TAKES_CONTEXT = "context" in StepLoop._add_reader.__code__.co_varnames
 
 
 def _fd_number(fd: Any) -> int:
@@ -254,15 +258,18 @@ class _OutsideReads:
         if state.on_scaled is not None:
             state.on_scaled(index, waited, waited + hold, "read", made)
         callback, args = reader._callback, reader._args
+        options = {"context": reader._context} if _ADD_READER_TAKES_CONTEXT else {}
         _originals["remove_reader"](self.loop, fd)  # out of the selector, or it would say "ready" all along
-        self.held[fd] = _originals["call_at"](self.loop, self.loop.time() + hold, self._release, fd, callback, args)
+        self.held[fd] = _originals["call_at"](self.loop, self.loop.time() + hold, self._release, fd, callback, args,
+                                              options)
         return True
 
-    def _release(self, fd: int, callback: Callable[..., Any], args: Tuple[Any, ...]) -> None:
+    def _release(self, fd: int, callback: Callable[..., Any], args: Tuple[Any, ...], options: Dict[str, Any]
+                 ) -> None:
         if self.held.pop(fd, None) is None:
             return
         try:
-            _originals["add_reader"](self.loop, fd, callback, *args)
+            _originals["add_reader"](self.loop, fd, callback, *args, **options)
         except (OSError, ValueError):  # closed meanwhile without a word to the loop: nothing left to read
             self.since.pop(fd, None)
             return
