@@ -31,6 +31,7 @@ from corodbg.agent.inspection.evaluate import awaiting_code, error_line, evaluat
 from corodbg.agent.inspection.saferepr import bounded_call, repr_timer, safe_repr, safe_str
 from corodbg.agent.inspection.task_cache import ReadyItemCache, TaskInfoCache
 from corodbg.agent.loop.step_loop import StepLoop
+from corodbg.agent.protocol import TRAVEL_COMMANDS
 from corodbg.agent.runner import flush_std_streams
 from corodbg.agent.tracing import taskends
 from corodbg.agent.tracing.breakpoints import BreakpointError, BreakpointTable, parse_breakpoint_spec
@@ -801,9 +802,7 @@ class Debugger:
                 reply["running"] = self.lanes.lane_id(running)
                 reply["names"].setdefault(str(reply["running"]), running.get_name())
             return json.dumps(reply)
-        if name in TRAVEL_COMMANDS:
-            if context.reason in ("end", "deadlock") and name == "goto" and int(command["step"]) > self.current_step():
-                raise CommandFailed(f"goto {command['step']}: the program is over at step {self.current_step()}")
+        if name in TRAVEL_COMMANDS:  # also at the end: backwards
             return self._travel(command, context)
         if context.reason in ("end", "deadlock"):
             return None  # the end: whatever resumes lets the program exit
@@ -834,6 +833,8 @@ class Debugger:
         mid_handle = context.frame is not None
         if name == "goto":
             target = int(command["step"])
+            if target > now and context.reason in ("end", "deadlock"):
+                raise CommandFailed(f"goto {target}: the program is over at step {now}")
             if target > now or (target == now and mid_handle):
                 # (while going back, a goto armed by the travel may be pending: the earlier one first)
                 self.goto_step = target if self.goto_step is None else min(target, self.goto_step)
@@ -1154,10 +1155,6 @@ class Debugger:
             self.log.pop(0)
             self.log_dropped += 1
         self.log.append(entry)
-
-
-#: The commands that go to another step of the run (time travel): also from the end pause, backwards.
-TRAVEL_COMMANDS = ("goto", "reverse-step", "reverse-continue", "reverse-next", "reverse-finish")
 
 
 class _EndGate:
